@@ -1,0 +1,56 @@
+"""The ``ibsa-report`` command line: thin wrappers over the package's functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .problems import to_json
+from .summary import summary_lines
+from .validate import validate_project
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project directory (the one holding data/ and _quarto.yml).")
+@click.pass_context
+def cli(ctx: click.Context, project: Path) -> None:
+    """Build and check the IBSA criminal-justice report.
+
+    Example:
+
+        ibsa-report validate
+    """
+    ctx.obj = project.resolve()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per problem; json: a document for machines.")
+@click.pass_obj
+def validate(project: Path, fmt: str) -> None:
+    """Validate data/ against its schemas and the cross-table rules.
+
+    Every problem is reported, one line each, as
+    data/<file>.csv:<row>:<field>: what is wrong (found X, expected Y).
+    Exits 1 if there is any problem.
+
+    Example:
+
+        ibsa-report validate --format json
+    """
+    result = validate_project(project)
+    if fmt == "json":
+        click.echo(to_json(result.problems))
+        if not result.ok:
+            raise SystemExit(1)
+        return
+    if not result.ok:
+        for problem in result.problems:
+            click.echo(problem.message, err=True)
+        raise click.ClickException(f"{len(result.problems)} problem(s) in data/; fix them and run again")
+    for line in summary_lines(result.tables):
+        click.echo(line)
