@@ -1,0 +1,107 @@
+"""Turn the sources registry (data/sources.csv) into a CSL-JSON bibliography for pandoc's citeproc.
+
+Unconfirmed details (the word ``unknown`` in the registry) are left out of the entry, never guessed.
+The one exception is an unknown title, which becomes the literal ``[title unknown]`` so that the
+entry can still be recognised in the reference list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SOURCES = Path("data") / "sources.csv"
+UNKNOWN = "unknown"
+UNKNOWN_TITLE = "[title unknown]"
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# Registry column -> CSL-JSON variable, for the plain text fields copied as they are.
+_TEXT_FIELDS = {
+    "csl_type": "type",
+    "container_title": "container-title",
+    "publisher": "publisher",
+    "url": "URL",
+    "note": "note",
+}
+
+
+def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return CSL-JSON items for the registry rows, sorted by id; unknown details are omitted.
+
+    A missing value (NA, empty, or the word 'unknown') is left out of the item, except the title:
+    an unknown title becomes the literal "[title unknown]" so the entry stays recognisable.
+    """
+    items = [_item(row) for row in sources.to_dict(orient="records")]
+    return sorted(items, key=lambda item: item["id"])
+
+
+def write_bibliography(project: Path, out: Path) -> Path:
+    """Write the CSL-JSON bibliography of project/data/sources.csv to out and return out."""
+    sources = read_sources(project / SOURCES)
+    text = json.dumps(csl_items(sources), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def read_sources(path: Path) -> pd.DataFrame:
+    """Read the sources registry as strings, with 'unknown' (and empty cells) as missing."""
+    return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[UNKNOWN, ""], encoding="utf-8")
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    """Build one CSL-JSON item from one registry row."""
+    source_id = _known(row.get("source_id"))
+    if source_id is None:
+        raise ValueError("a source has no source_id")
+    item: dict[str, Any] = {"id": source_id, "title": _known(row.get("title")) or UNKNOWN_TITLE}
+    for column, variable in _TEXT_FIELDS.items():
+        value = _known(row.get(column))
+        if value is not None:
+            item[variable] = value
+    authors = _known(row.get("author"))
+    if authors is not None:
+        item["author"] = csl_names(authors)
+    issued = _known(row.get("issued"))
+    if issued is not None:
+        item["issued"] = csl_date(issued, source_id)
+    return item
+
+
+def csl_names(authors: str) -> list[dict[str, str]]:
+    """Split 'Family, Given; Family, Given' into CSL names; a part without a comma is an organisation."""
+    names = []
+    for part in (p.strip() for p in authors.split(";")):
+        if not part:
+            continue
+        if "," not in part:
+            names.append({"literal": part})
+            continue
+        family, given = (s.strip() for s in part.split(",", 1))
+        names.append({"family": family, "given": given} if given else {"family": family})
+    return names
+
+
+def csl_date(issued: str, source_id: str = "") -> dict[str, list[list[int]]]:
+    """Turn YYYY, YYYY-MM or YYYY-MM-DD into CSL date-parts holding only the parts given."""
+    match = _DATE.match(issued.strip())
+    if match is None:
+        raise ValueError(f"source {source_id!r}: issued {issued!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return {"date-parts": [[int(part) for part in match.groups() if part is not None]]}
+
+
+def _known(value: Any) -> str | None:
+    """Return the stripped text of a cell, or None when it is missing, empty or 'unknown'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return None if text in ("", UNKNOWN) else text
+
+
+if __name__ == "__main__":  # `python -m ibsa_report.bibliography OUT`, as _quarto.yml's pre-render runs it
+    write_bibliography(Path.cwd(), Path(sys.argv[1] if len(sys.argv) > 1 else "references.json"))

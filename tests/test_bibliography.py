@@ -1,0 +1,153 @@
+"""Tests for bibliography: the sources registry as CSL-JSON, and rendering against it."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ibsa_report.bibliography import UNKNOWN_TITLE, csl_items, read_sources, write_bibliography
+from ibsa_report.pandoc_render import render_markdown
+
+COLUMNS = ["source_id", "kind", "csl_type", "title", "author", "container_title", "publisher", "issued",
+           "url", "note"]
+
+
+def frame(*rows: dict[str, Any]) -> pd.DataFrame:
+    """Return a registry frame; columns not given are missing (NA)."""
+    return pd.DataFrame([{c: row.get(c, pd.NA) for c in COLUMNS} for row in rows], dtype="string")
+
+
+def one(**row: Any) -> dict[str, Any]:
+    """Return the single CSL item for one registry row (source_id defaults to 'x')."""
+    row.setdefault("source_id", "x")
+    (item,) = csl_items(frame(row))
+    return item
+
+
+class _ElementText(HTMLParser):
+    """Collect the text inside the element with a given id."""
+
+    def __init__(self, ident: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ident, self.depth, self.parts = ident, 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth or dict(attrs).get("id") == self.ident:
+            self.depth += tag not in ("img", "br", "hr", "meta", "link", "input")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def element_text(html: str, ident: str) -> str:
+    """Return the text of the element with this id (empty if there is none)."""
+    parser = _ElementText(ident)
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())
+
+
+# --- csl_items -------------------------------------------------------------------------------------
+
+
+def test_person_authors() -> None:
+    item = one(author="Bottomley, Bo; Bruckmayer, Michaela")
+    assert item["author"] == [{"family": "Bottomley", "given": "Bo"}, {"family": "Bruckmayer", "given": "Michaela"}]
+
+
+def test_organisation_author_is_a_literal_name() -> None:
+    item = one(author="House of Commons Women and Equalities Committee")
+    assert item["author"] == [{"literal": "House of Commons Women and Equalities Committee"}]
+
+
+@pytest.mark.parametrize(("issued", "parts"), [
+    ("2025", [[2025]]), ("2022-07", [[2022, 7]]), ("2023-01-25", [[2023, 1, 25]])])
+def test_partial_dates_keep_only_the_parts_given(issued: str, parts: list[list[int]]) -> None:
+    assert one(issued=issued)["issued"] == {"date-parts": parts}
+
+
+def test_invalid_date_is_an_error() -> None:
+    with pytest.raises(ValueError, match="issued"):
+        one(issued="25/01/2023")
+
+
+def test_fields_map_to_csl_variables() -> None:
+    item = one(source_id="s", kind="document", csl_type="post-weblog", title="T", container_title="Refuge blog",
+               publisher="Refuge", url="https://example.org/a", note="N")
+    assert item == {"id": "s", "type": "post-weblog", "title": "T", "container-title": "Refuge blog",
+                    "publisher": "Refuge", "URL": "https://example.org/a", "note": "N"}
+
+
+@pytest.mark.parametrize("missing", [pd.NA, "unknown", ""])
+def test_unknown_details_are_omitted(missing: Any) -> None:
+    item = one(csl_type="webpage", title="Known title", author=missing, container_title=missing,
+               publisher=missing, issued=missing, url=missing, note=missing)
+    assert item == {"id": "x", "type": "webpage", "title": "Known title"}
+
+
+@pytest.mark.parametrize("missing", [pd.NA, "unknown"])
+def test_unknown_title_is_marked_not_guessed(missing: Any) -> None:
+    assert one(title=missing)["title"] == UNKNOWN_TITLE == "[title unknown]"
+
+
+def test_items_are_sorted_by_id() -> None:
+    items = csl_items(frame({"source_id": "b", "title": "B"}, {"source_id": "a", "title": "A"}))
+    assert [i["id"] for i in items] == ["a", "b"]
+
+
+# --- write_bibliography on the real registry --------------------------------------------------------
+
+
+@pytest.fixture
+def written(project: Path, tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """Write the real registry's bibliography; return the path and the parsed items."""
+    out = write_bibliography(project, tmp_path / "out" / "references.json")
+    return out, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_real_registry_converts_with_every_id(project: Path, written: tuple[Path, list[dict[str, Any]]]) -> None:
+    _, items = written
+    ids = pd.read_csv(project / "data" / "sources.csv", dtype=str)["source_id"].tolist()
+    assert [i["id"] for i in items] == sorted(ids)
+    assert all(i["title"] and i["type"] for i in items)
+
+
+def test_real_registry_never_says_unknown(written: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, items = written
+    assert '"unknown"' not in out.read_text(encoding="utf-8")
+    by_id = {i["id"]: i for i in items}
+    article = by_id["interviews-article"]
+    assert article["title"] == UNKNOWN_TITLE
+    assert not {"author", "container-title", "publisher", "issued", "URL"} & article.keys()
+    assert by_id["wec-2025-hc336"]["author"] == [{"literal": "House of Commons Women and Equalities Committee"}]
+    assert by_id["edp24-2022-tougher-laws"]["issued"] == {"date-parts": [[2022, 7]]}
+
+
+def test_written_file_is_stable_json(written: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, items = written
+    text = out.read_text(encoding="utf-8")
+    assert text == json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert "–" in text, "non-ASCII characters are written as they are"
+
+
+def test_read_sources_treats_unknown_as_missing(project: Path) -> None:
+    sources = read_sources(project / "data" / "sources.csv")
+    row = sources.set_index("source_id").loc["interviews-article"]
+    assert pd.isna(row["title"]) and pd.isna(row["author"])
+
+
+def test_citing_the_real_bibliography_lists_the_authors(written: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, _ = written
+    rendered = render_markdown("Charging rates were low [@refuge-2023-blog].\n", bibliography=out)
+    references = element_text(rendered.html, "refs")
+    assert "Bottomley" in references
+    assert "intimate image abuse" in element_text(rendered.html, "ref-refuge-2023-blog").casefold()
