@@ -13,9 +13,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## Validate the data (rendering _site/ arrives with the render pipeline).
+## Validate the data and render _site/ (Quarto if installed, else the built-in engine).
 site: $(STAMP)
-	$(BIN)/ibsa-report validate
+	$(BIN)/ibsa-report build
 
 ## Run the whole test suite; pytest's "no tests ran" (exit 5) fails like any other error.
 test: $(STAMP)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .build import BuildError, build_site
 from .problems import to_json
 from .summary import summary_lines
 from .validate import validate_project
@@ -54,3 +55,23 @@ def validate(project: Path, fmt: str) -> None:
         raise click.ClickException(f"{len(result.problems)} problem(s) in data/; fix them and run again")
     for line in summary_lines(result.tables):
         click.echo(line)
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
+              help="auto: Quarto if it is on the PATH, else the built-in engine.")
+@click.pass_obj
+def build(project: Path, engine: str) -> None:
+    """Validate the data, render the site into a staging directory and swap it into _site/.
+
+    A failed build leaves the previous _site/ exactly as it was.
+
+    Example:
+
+        ibsa-report build --engine builtin
+    """
+    try:
+        result = build_site(project, engine)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine")

@@ -1,0 +1,87 @@
+"""Build the site: validate the data, render into a staging directory, post-render, then swap into _site/.
+
+A failure at any step leaves the previous _site/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .builtin_engine import render_project
+from .project import read_config
+from .quarto_engine import quarto_path, render_with_quarto
+from .validate import validate_project
+
+SITE = "_site"
+PostRender = Callable[[Path, Path], None]
+POST_RENDER: list[PostRender] = []  # (project root, staging dir) -> None; later steps register here
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the message is written for the person running it."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build did."""
+
+    engine: str
+    site: Path
+    pages: int
+
+
+def choose_engine(requested: str) -> str:
+    """Resolve 'auto' to 'quarto' when quarto is on the PATH, else 'builtin'."""
+    if requested == "auto":
+        return "quarto" if quarto_path() else "builtin"
+    if requested == "quarto" and not quarto_path():
+        raise BuildError("--engine quarto: quarto is not on the PATH (install it, or use --engine builtin)")
+    return requested
+
+
+def build_site(root: Path, engine: str = "auto") -> BuildResult:
+    """Validate, render and publish the project's site into root/_site atomically."""
+    result = validate_project(root)
+    if not result.ok:
+        raise BuildError("\n".join(p.message for p in result.problems) +
+                         f"\n{len(result.problems)} problem(s) in data/; the site was not built")
+    try:
+        config = read_config(root)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+    chosen = choose_engine(engine)
+
+    staging = root / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        if chosen == "quarto":
+            render_with_quarto(root, staging, os.environ.get("SITE_URL"))
+        else:
+            render_project(config, staging)
+        for step in POST_RENDER:
+            step(root, staging)
+        swap_into_place(staging, root / SITE)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise BuildError(str(exc)) from exc
+    return BuildResult(chosen, root / SITE, len(config.pages))
+
+
+def swap_into_place(staging: Path, site: Path) -> None:
+    """Replace site with staging: two renames, restoring the old site if the second fails."""
+    old = site.with_name(site.name + f".old-{os.getpid()}")
+    if site.exists():
+        site.rename(old)
+    try:
+        staging.rename(site)
+    except OSError:
+        if old.exists():
+            old.rename(site)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,148 @@
+"""The built-in engine: render the Quarto project without Quarto.
+
+For each page listed in _quarto.yml: parse the .qmd, execute its cells with nbclient, render the
+markdown with pandoc (citations, callouts, cross-references), and wrap it in the site template.
+Then write the assets, the search index, sitemap.xml and 404.html. Output paths match Quarto's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlparse
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from . import __version__
+from .bibliography import write_bibliography
+from .execute import execute_document
+from .pandoc_render import Rendered, render_markdown
+from .project import Page, ProjectConfig
+from .qmd import parse_qmd
+from .search_index import page_entries, to_json
+from .sitemap import sitemap_xml
+
+BIBLIOGRAPHY = "references.json"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Site-wide values for the template."""
+
+    title: str
+    lang: str
+    nav: list[Page]
+    version: str
+    date: str
+    citation: str
+    support: dict[str, str]
+    search: bool = True
+
+
+def render_project(config: ProjectConfig, out: Path) -> list[str]:
+    """Render every page of the project into out; return the output paths written."""
+    root = config.root
+    bibliography = write_bibliography(root, root / BIBLIOGRAPHY)
+    info = site_info(config)
+    env = template_env()
+    rendered = [_render_page(config, page, bibliography) for page in config.pages]
+
+    entries: list[dict[str, str]] = []
+    for i, (page, front, body) in enumerate(rendered):
+        prev_page = config.pages[i - 1] if i > 0 else None
+        next_page = config.pages[i + 1] if i + 1 < len(config.pages) else None
+        context = page_context(config, info, page, front, body, prev_page, next_page)
+        _write(out / page.output, env.get_template("page.html").render(site=info, page=context))
+        entries += page_entries(page.output, context["title"], body.html, body.headings)
+
+    _copy_assets(root / "assets", out / "assets")
+    _write(out / "search.json", to_json(entries))
+    _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in config.pages]))
+    _write(out / "404.html", env.get_template("page.html").render(site=info, page=not_found_context(config)))
+    return [p.output for p in config.pages] + ["search.json", "sitemap.xml", "404.html"]
+
+
+def _render_page(config: ProjectConfig, page: Page, bibliography: Path) -> tuple[Page, dict[str, Any], Rendered]:
+    """Parse, execute and render one page."""
+    source = config.root / page.source
+    doc = parse_qmd(source.read_text(encoding="utf-8"))
+    markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
+    return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang)
+
+
+def template_env() -> Environment:
+    """Return the Jinja2 environment for the site templates, with autoescape on."""
+    return Environment(loader=PackageLoader("ibsa_report", "templates"), autoescape=select_autoescape(["html"]),
+                       keep_trailing_newline=True)
+
+
+def release_date(root: Path) -> str:
+    """Return the build date: from SOURCE_DATE_EPOCH, else the last commit, else '' (never 'now')."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def site_info(config: ProjectConfig) -> SiteInfo:
+    """Collect the site-wide template values."""
+    date = release_date(config.root)
+    year = date[:4] if date else "n.d."
+    authors = " and ".join(config.authors) or config.title
+    citation = f"{authors} ({year}). {config.title} (Version {__version__}). {config.site_url}"
+    support = pd.read_csv(config.root / "data" / "support_services.csv", dtype=str).iloc[0].to_dict()
+    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, support)
+
+
+def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[str, Any], body: Rendered,
+                 prev_page: Page | None, next_page: Page | None) -> dict[str, Any]:
+    """Build the template values for one page."""
+    title = str(front.get("title", page.text))
+    description = str(front.get("description", config.description))
+    depth = len(PurePosixPath(page.output).parts) - 1
+    url = config.site_url + ("" if page.output == "index.html" else page.output)
+    meta = [("citation_title", config.title)]
+    meta += [("citation_author", a) for a in config.authors]
+    if info.date:
+        meta.append(("citation_publication_date", info.date.replace("-", "/")))
+    meta.append(("citation_technical_report_number", __version__))
+    og = [("og:title", title), ("og:description", description), ("og:type", "website" if page.output == "index.html" else "article"),
+          ("og:url", url), ("og:site_name", config.title), ("og:locale", config.lang.replace("-", "_"))]
+    return {
+        "title": title, "description": description, "output": page.output, "root": "../" * depth,
+        "is_home": page.output == "index.html", "canonical": url, "meta": meta, "og": og,
+        "toc": body.headings, "content": Markup(body.html), "prev": prev_page, "next": next_page,
+    }
+
+
+def not_found_context(config: ProjectConfig) -> dict[str, Any]:
+    """Template values for 404.html, whose links must work from any depth (root-relative)."""
+    root = urlparse(config.site_url).path or "/"
+    content = Markup('<p>There is no page at this address. Try the <a href="{}index.html">summary</a> '
+                     'or the search box.</p>').format(root)
+    return {"title": "Page not found", "description": config.description, "output": "404.html", "root": root,
+            "is_home": False, "canonical": "", "meta": [], "og": [], "toc": [], "content": content,
+            "prev": None, "next": None}
+
+
+def _write(path: Path, text: str) -> None:
+    """Write UTF-8 text, creating parent directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _copy_assets(source: Path, target: Path) -> None:
+    """Copy the site's static assets."""
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)

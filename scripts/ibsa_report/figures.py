@@ -1,0 +1,82 @@
+"""The figures the report quotes, computed from the evidence (pure functions of the tables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import stats
+from .evidence import Evidence
+
+
+@dataclass(frozen=True)
+class Charging:
+    """Headline charging figures for one FOI round."""
+
+    round_id: str
+    period_start: pd.Timestamp
+    period_end: pd.Timestamp
+    requester: str
+    forces_asked: int
+    forces_responded: int
+    forces_included: int
+    recorded: int
+    charged: int
+    rate: float
+    ci_low: float
+    ci_high: float
+
+
+def latest_round(ev: Evidence) -> pd.Series:
+    """Return the FOI round with the latest period end."""
+    return ev["foi_rounds"].sort_values(["period_end", "round_id"]).iloc[-1]
+
+
+def charging(ev: Evidence, round_id: str | None = None) -> Charging:
+    """Compute the headline charging figures of a round (the latest by default)."""
+    rnd = latest_round(ev) if round_id is None else ev["foi_rounds"].set_index("round_id", drop=False).loc[round_id]
+    counts = force_counts(ev, rnd["round_id"])
+    resp = ev["foi_responses"].query("round_id == @rnd.round_id")
+    charged, recorded = int(counts["charged_summonsed"].sum()), int(counts["recorded_offences"].sum())
+    low, high = stats.wilson_interval(charged, recorded)
+    return Charging(
+        round_id=rnd["round_id"], period_start=rnd["period_start"], period_end=rnd["period_end"],
+        requester=rnd["requester"], forces_asked=len(resp),
+        forces_responded=int((resp["data_provided"] != "no").sum()), forces_included=int(resp["included"].sum()),
+        recorded=recorded, charged=charged, rate=stats.rate(charged, recorded), ci_low=low, ci_high=high,
+    )
+
+
+def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
+    """Return one round's force counts with force names, rates, intervals and funnel positions."""
+    counts = ev["foi_force_counts"].query("round_id == @round_id")
+    named = counts.merge(ev["forces"], on="force_id", how="left")
+    return stats.force_rates(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def interview_total(ev: Evidence) -> int:
+    """Return the number of interviews (the root group's participants)."""
+    groups = ev["interview_groups"]
+    return int(groups.loc[groups["parent_group_id"].isna(), "participants"].sum())
+
+
+def group_size(ev: Evidence, group_id: str) -> int:
+    """Return the number of interviewees in a group."""
+    return int(ev["interview_groups"].set_index("group_id").loc[group_id, "participants"])
+
+
+def finding(ev: Evidence, finding_id: str) -> pd.Series:
+    """Return one interview finding by id."""
+    return ev["interview_findings"].set_index("finding_id").loc[finding_id]
+
+
+def stated(ev: Evidence, figure_id: str) -> pd.Series:
+    """Return one stated figure by id."""
+    return ev["stated_figures"].set_index("figure_id").loc[figure_id]
+
+
+def status_counts(ev: Evidence) -> pd.Series:
+    """Count recommendations by legal status, in a fixed order."""
+    order = ["in-force", "partly", "not-adopted", "unconfirmed", "not-assessed"]
+    return ev["recommendations"]["law_status"].value_counts().reindex(order, fill_value=0)

@@ -1,0 +1,45 @@
+"""Format numbers for prose, so chapters never type a number by hand."""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count(n: int) -> str:
+    """Format a count with thousands separators: 13860 -> '13,860'."""
+    return f"{int(n):,}"
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """Format a share (0-1) as a percentage: 0.0385 -> '3.9%'."""
+    return f"{100 * share:.{digits}f}%"
+
+
+def words(n: int) -> str:
+    """Spell out small counts as style guides ask (one to ten); larger ones as digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else count(n)
+
+
+def of(k: int, n: int) -> str:
+    """Format 'k of n' with both counts formatted."""
+    return f"{count(k)} of {count(n)}"
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~^@$"
+
+
+def escape_markdown(value: object) -> str:
+    """Escape text so that Markdown shows it as written: no tags, citations (@) or emphasis."""
+    escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escaped)
+
+
+def text(value: object) -> Markdown:
+    """Wrap data text for an inline expression, escaped once.
+
+    Both Quarto and the built-in engine insert a text/markdown value as it is, so the escaping here
+    is the only escaping (a plain str would be escaped again, and Quarto's escape leaves '<' alone).
+    """
+    return Markdown(escape_markdown(value))

@@ -1,0 +1,71 @@
+"""Tables for chapters: the data behind each, rendered as plain, escaped, deterministic HTML."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+from . import figures, fmt
+from .evidence import Evidence
+
+STATUS_WORDS = {
+    "in-force": "In force", "partly": "Partly", "not-adopted": "Not adopted",
+    "unconfirmed": "Unconfirmed", "not-assessed": "Not assessed",
+}
+
+
+def html_table(frame: pd.DataFrame) -> HTML:
+    """Render a frame as an HTML table: no index, cells escaped, no random ids."""
+    return HTML(frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–"))
+
+
+def responses(ev: Evidence) -> pd.DataFrame:
+    """All forces asked in the latest round, with their response status."""
+    rnd = figures.latest_round(ev)["round_id"]
+    resp = ev["foi_responses"].query("round_id == @rnd").merge(ev["forces"], on="force_id")
+    return pd.DataFrame({
+        "Police force": resp["name"],
+        "Data provided": resp["data_provided"].map({"yes": "Yes", "no": "No", "limited": "Limited"}),
+        "Included in analysis": resp["included"].map({True: "Yes", False: "No"}),
+    })
+
+
+def force_rates(ev: Evidence) -> pd.DataFrame:
+    """Charge/summons rate per included force with its Wilson 95% interval, highest first."""
+    rnd = figures.latest_round(ev)["round_id"]
+    rates = figures.force_counts(ev, rnd)
+    return pd.DataFrame({
+        "Police force": rates["short_name"],
+        "Charged or summonsed": rates["charged_summonsed"].map(fmt.count),
+        "Recorded offences": rates["recorded_offences"].map(fmt.count),
+        "Rate": rates["rate"].map(fmt.percent),
+        "95% interval": [f"{fmt.percent(lo)} to {fmt.percent(hi)}" for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
+    })
+
+
+def sample(ev: Evidence) -> pd.DataFrame:
+    """The interview sample by group."""
+    groups = ev["interview_groups"]
+    return pd.DataFrame({"Group": groups["label"], "Interviewees": groups["participants"]})
+
+
+def tracker(ev: Evidence) -> pd.DataFrame:
+    """Each recommendation with its legal status and the month it was checked."""
+    recs = ev["recommendations"]
+    return pd.DataFrame({
+        "Recommendation": recs["title"],
+        "Area": recs["area"].str.capitalize(),
+        "Status now": recs["law_status"].map(STATUS_WORDS),
+        "In force": recs["in_force_date"].dt.strftime("%-d %B %Y"),
+        "Checked": recs["checked"],
+    })
+
+
+def sources(ev: Evidence) -> pd.DataFrame:
+    """The source documents the report is built from."""
+    docs = ev["sources"].query("kind == 'document'")
+    return pd.DataFrame({
+        "Source": docs["title"].fillna("Title unknown"),
+        "Publisher": docs["publisher"].fillna("unknown"),
+        "Published": docs["issued"].fillna("unknown"),
+    })

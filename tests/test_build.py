@@ -1,0 +1,244 @@
+"""Build a fixture project that uses every supported construct, and check the HTML it produces."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from ibsa_report.build import BuildError, build_site
+from ibsa_report.cli import cli
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def make_project(target: Path) -> Path:
+    """Copy the fixture project and the real data, with a script tag planted in a data text field."""
+    shutil.copytree(FIXTURE, target)
+    shutil.copytree(ROOT / "data", target / "data")
+    shutil.copytree(ROOT / "assets", target / "assets")
+    forces = target / "data" / "forces.csv"
+    forces.write_text(forces.read_text(encoding="utf-8").replace(
+        "avon-and-somerset,Avon and Somerset Constabulary,Avon and Somerset",
+        f"avon-and-somerset,Avon and Somerset Constabulary,{SCRIPT}"), encoding="utf-8")
+    return target
+
+
+def tree_hashes(site: Path) -> dict[str, str]:
+    """Return the SHA-256 of every file under site, by relative path."""
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("fixture") / "project")
+    result = build_site(project, "builtin")
+    assert result.engine == "builtin" and result.pages == 3
+    return project / "_site"
+
+
+def test_outputs_follow_quarto_paths(built):
+    for page in ("index.html", "chapters/one.html", "chapters/two.html", "sitemap.xml", "404.html", "search.json",
+                 "assets/site.css", "assets/search.js"):
+        assert (built / page).is_file(), page
+
+
+def test_navigation_order_comes_from_quarto_yml(built):
+    nav = soup(built, "chapters/one.html").select("nav[aria-label=Chapters] a")
+    assert [a.get_text() for a in nav] == ["Home", "Second", "First"]
+    assert [a["href"] for a in nav] == ["../index.html", "../chapters/two.html", "../chapters/one.html"]
+    assert nav[2]["aria-current"] == "page"
+
+
+def test_previous_and_next_follow_the_navigation(built):
+    two = soup(built, "chapters/two.html").select_one("nav.page-nav")
+    assert two.select_one("a[rel=prev]")["href"] == "../index.html"
+    assert two.select_one("a[rel=next]")["href"] == "../chapters/one.html"
+    assert soup(built, "chapters/one.html").select_one("nav.page-nav a[rel=next]") is None
+
+
+def test_inline_expressions_are_replaced_by_values(built):
+    home = soup(built, "index.html").select_one("main").get_text(" ", strip=True)
+    assert "The answer is 42" in home
+    one = soup(built, "chapters/one.html").select_one("main").get_text(" ", strip=True)
+    assert "The forces recorded 13,860 offences" in one
+    assert "`{python}" not in one and "{python}" not in home
+
+
+def test_data_text_with_html_arrives_escaped(built):
+    for page in ("index.html", "chapters/one.html"):
+        doc = soup(built, page)
+        assert SCRIPT in doc.select_one("main").get_text(), page
+        assert not any("alert" in (s.string or "") for s in doc.find_all("script")), page
+
+
+def test_executed_outputs_and_cell_options(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    code = [pre.get_text() for pre in main.find_all("pre")]
+    assert any("squares = [n * n for n in range(4)]" in c for c in code)  # echo: true shows the source
+    assert any("squares [0, 1, 4, 9]" in c for c in code)                  # stdout of the cell
+    assert "this output is hidden" not in main.get_text()                  # output: false
+    assert "from ibsa_report import evidence" not in main.get_text()       # include: false
+
+
+def test_figure_and_table_are_numbered_with_captions(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    fig = main.select_one("figure#fig-bars")
+    assert fig.find("svg") is not None
+    assert fig.find("figcaption").get_text(" ", strip=True) == "Figure 1: Two bars"
+    table = main.select_one("figure#tbl-forces")
+    assert table.find("figcaption").get_text(" ", strip=True) == "Table 1: Forces and their short names"
+    assert "Avon and Somerset Constabulary" in table.find("table").get_text()
+
+
+def test_cross_references_resolve(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    refs = {a.get_text(" ", strip=True): a["href"] for a in main.select("a.quarto-xref")}
+    assert refs["Figure 1"] == "#fig-bars" and refs["Table 1"] == "#tbl-forces"
+    assert refs["Numbers"] == "#sec-numbers"
+    for href in refs.values():
+        assert main.find(id=href[1:]) is not None, href
+
+
+def test_callouts(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    note, warning = main.select_one("div.callout-note"), main.select_one("div.callout-warning")
+    assert note.select_one(".callout-title").get_text(strip=True) == "Note"
+    assert warning.select_one(".callout-title").get_text(strip=True) == "Mind this"
+    assert "A warning with its own title." in warning.get_text()
+
+
+def test_citation_links_to_its_bibliography_entry(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    cite = main.select_one("span.citation a")
+    entry = main.find(id=cite["href"][1:])
+    assert cite["href"] == "#ref-refuge-2023-blog"
+    assert "Bottomley" in entry.get_text() and "charging rates remain low" in entry.get_text().lower()
+
+
+def test_footnote(built):
+    main = soup(built, "chapters/one.html").select_one("main")
+    ref = main.select_one("a.footnote-ref")
+    assert "43 forces" in main.find(id=ref["href"][1:]).get_text()
+
+
+def test_links_to_qmd_pages_point_to_html(built):
+    hrefs = [a["href"] for a in soup(built, "index.html").select("main a")]
+    assert "chapters/one.html#sec-numbers" in hrefs
+    assert "../index.html" in [a["href"] for a in soup(built, "chapters/two.html").select("main a")]
+
+
+def test_plain_python_fences_are_not_executed(built):
+    main = soup(built, "chapters/two.html").select_one("main")
+    assert [pre.get_text().strip() for pre in main.find_all("pre")] == ['print("not executed")']
+
+
+def test_meta_tags(built):
+    doc = soup(built, "chapters/one.html")
+    meta = {m.get("name") or m.get("property"): m["content"] for m in doc.find_all("meta") if m.has_attr("content")}
+    assert doc.html["lang"] == "en-GB"
+    assert meta["citation_title"] == "Fixture report"
+    assert meta["citation_author"] == "Fixture authors"
+    assert meta["citation_technical_report_number"]
+    assert meta["og:title"] == "Chapter one"
+    assert meta["og:url"] == "https://example.org/fixture/chapters/one.html"
+    assert meta["description"] == "Every construct."
+
+
+def test_skip_link_and_table_of_contents(built):
+    doc = soup(built, "chapters/one.html")
+    skip = doc.select_one("a.skip-link")
+    assert skip["href"] == "#main" and doc.find(id="main") is not None
+    toc = [a["href"] for a in doc.select("nav.toc a")]
+    assert toc[:2] == ["#sec-numbers", "#sec-back"]
+
+
+def test_sitemap_search_and_404(built):
+    sitemap = BeautifulSoup((built / "sitemap.xml").read_text(), "html.parser")
+    assert [loc.get_text() for loc in sitemap.find_all("loc")] == [
+        "https://example.org/fixture/index.html", "https://example.org/fixture/chapters/two.html",
+        "https://example.org/fixture/chapters/one.html"]
+    import json
+    entries = json.loads((built / "search.json").read_text())
+    assert any(e["href"] == "chapters/one.html#sec-numbers" and "13,860" in e["text"] for e in entries)
+    links = [a["href"] for a in soup(built, "404.html").select("main a")]
+    assert links == ["/fixture/index.html"]
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    project = make_project(tmp_path / "again")
+    build_site(project, "builtin")
+    assert tree_hashes(project / "_site") == tree_hashes(built)
+
+
+def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
+    project = make_project(tmp_path / "failing")
+    shutil.copytree(built, project / "_site")
+    before = tree_hashes(project / "_site")
+    page = project / "chapters" / "one.qmd"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines[13:13] = ["```{python}", "1 / 0", "```", ""]
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build_site(project, "builtin")
+    assert "chapters/one.qmd:14: cell failed: ZeroDivisionError: division by zero" in str(info.value)
+    assert tree_hashes(project / "_site") == before
+    assert not list(project.glob(".staging*"))
+
+
+def test_bad_data_stops_the_build_and_keeps_the_last_site(built, tmp_path):
+    project = make_project(tmp_path / "bad-data")
+    shutil.copytree(built, project / "_site")
+    before = tree_hashes(project / "_site")
+    counts = project / "data" / "foi_force_counts.csv"
+    counts.write_text(counts.read_text().replace("dorset,17,", "dorset,x17,"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 1
+    assert ('data/foi_force_counts.csv:8:charged_summonsed: value has the wrong type '
+            '(found "x17", expected a whole number)') in result.stderr
+    assert tree_hashes(project / "_site") == before
+
+
+def fake_quarto(bin_dir: Path) -> None:
+    """Put a stand-in `quarto` on a PATH: it records its arguments and writes one page to --output-dir."""
+    bin_dir.mkdir()
+    script = bin_dir / "quarto"
+    script.write_text('#!/bin/sh\necho "$@" > "$PWD/quarto-args.txt"\n'
+                      'out=$3\nmkdir -p "$out"\necho "<html>from quarto</html>" > "$out/index.html"\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+
+
+def test_auto_uses_quarto_when_it_is_on_the_path(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "quarto")
+    fake_quarto(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build"])
+    assert result.exit_code == 0, result.output
+    assert "with the quarto engine" in result.output
+    args = (project / "quarto-args.txt").read_text().split()
+    assert args[:2] == ["render", "--output-dir"] and ".staging" in args[2]
+    assert (project / "_site" / "index.html").read_text() == "<html>from quarto</html>\n"
+
+
+def test_quarto_engine_requested_without_quarto(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "no-quarto")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "quarto"])
+    assert result.exit_code == 1
+    assert "quarto is not on the PATH" in result.stderr
