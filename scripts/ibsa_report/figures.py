@@ -80,3 +80,12 @@ def status_counts(ev: Evidence) -> pd.Series:
     """Count recommendations by legal status, in a fixed order."""
     order = ["in-force", "partly", "not-adopted", "unconfirmed", "not-assessed"]
     return ev["recommendations"]["law_status"].value_counts().reindex(order, fill_value=0)
+
+
+def checked_month(ev: Evidence) -> str:
+    """Return when the legal status was last checked, as 'November 2026' (or the date as recorded)."""
+    latest = str(ev["recommendations"]["checked"].max())
+    try:
+        return pd.to_datetime(latest, format="%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return pd.to_datetime(latest, format="%Y-%m-%d").strftime("%-d %B %Y")
