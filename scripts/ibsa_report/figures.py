@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import stats
 from .evidence import Evidence
+from .tally import forces_tally, offences_tally
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,14 @@ def latest_round(ev: Evidence) -> pd.Series:
 def charging(ev: Evidence, round_id: str | None = None) -> Charging:
     """Compute the headline charging figures of a round (the latest by default)."""
     rnd = latest_round(ev) if round_id is None else ev["foi_rounds"].set_index("round_id", drop=False).loc[round_id]
-    counts = force_counts(ev, rnd["round_id"])
-    resp = ev["foi_responses"].query("round_id == @rnd.round_id")
-    charged, recorded = int(counts["charged_summonsed"].sum()), int(counts["recorded_offences"].sum())
-    low, high = stats.wilson_interval(charged, recorded)
+    forces = forces_tally(ev["foi_responses"], rnd["round_id"])
+    offences = offences_tally(ev["foi_force_counts"], rnd["round_id"])
+    low, high = stats.wilson_interval(offences.charged, offences.recorded)
     return Charging(
         round_id=rnd["round_id"], period_start=rnd["period_start"], period_end=rnd["period_end"],
-        requester=rnd["requester"], forces_asked=len(resp),
-        forces_responded=int((resp["data_provided"] != "no").sum()), forces_included=int(resp["included"].sum()),
-        recorded=recorded, charged=charged, rate=stats.rate(charged, recorded), ci_low=low, ci_high=high,
+        requester=rnd["requester"], forces_asked=forces.asked, forces_responded=forces.responded,
+        forces_included=forces.included, recorded=offences.recorded, charged=offences.charged,
+        rate=stats.rate(offences.charged, offences.recorded), ci_low=low, ci_high=high,
     )
 
 

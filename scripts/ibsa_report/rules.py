@@ -14,6 +14,7 @@ import pandas as pd
 from .loading import LINE, id_list
 from .package import DATA_DIR
 from .problems import Problem
+from .tally import forces_tally, offences_tally
 
 Tables = Mapping[str, pd.DataFrame]
 Rule = Callable[[Tables], list[Problem]]
@@ -83,12 +84,12 @@ def round_totals(t: Tables) -> list[Problem]:
     problems = []
     for _, rnd in t["foi_rounds"].iterrows():
         rid = rnd["round_id"]
-        forces = counts[counts["round_id"] == rid]
+        offences = offences_tally(counts, rid)
         outs = outcomes[outcomes["round_id"] == rid]
         checks = [
-            ("stated_recorded_total", int(forces["recorded_offences"].sum()),
+            ("stated_recorded_total", offences.recorded,
              "the recorded offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
-            ("stated_charged_total", int(forces["charged_summonsed"].sum()),
+            ("stated_charged_total", offences.charged,
              "the charged/summonsed offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
             ("stated_recorded_total", int(outs["offences"].sum()),
              "the outcome rows in data/foi_outcome_totals.csv do not add up to the stated total"),
@@ -111,10 +112,11 @@ def round_force_counts(t: Tables) -> list[Problem]:
     for _, rnd in t["foi_rounds"].iterrows():
         rid = rnd["round_id"]
         resp = responses[responses["round_id"] == rid]
+        tally = forces_tally(responses, rid)
         found = {
-            "forces_asked": (len(resp), "forces listed in data/foi_responses.csv"),
-            "forces_responded": (int((resp["data_provided"] != "no").sum()), "forces that provided data in data/foi_responses.csv"),
-            "forces_included": (int(resp["included"].sum()), "forces included in data/foi_responses.csv"),
+            "forces_asked": (tally.asked, "forces listed in data/foi_responses.csv"),
+            "forces_responded": (tally.responded, "forces that provided data in data/foi_responses.csv"),
+            "forces_included": (tally.included, "forces included in data/foi_responses.csv"),
         }
         for field, (n, what) in found.items():
             if n != rnd[field]:

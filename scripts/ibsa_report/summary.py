@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .tally import forces_tally, offences_tally
+
 
 def summary_lines(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Describe, one line each, the stated totals that the validated tables reproduce."""
@@ -14,12 +16,11 @@ def summary_lines(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     outcomes = tables["foi_outcome_totals"]
     for _, rnd in tables["foi_rounds"].iterrows():
         rid = rnd["round_id"]
-        resp = responses[responses["round_id"] == rid]
-        forces = counts[counts["round_id"] == rid]
+        forces, offences = forces_tally(responses, rid), offences_tally(counts, rid)
         lines.append(
-            f"{rid}: {len(resp)} forces asked, {int((resp['data_provided'] != 'no').sum())} responded, "
-            f"{int(resp['included'].sum())} included; {int(forces['charged_summonsed'].sum()):,} charged or summonsed "
-            f"of {int(forces['recorded_offences'].sum()):,} recorded; outcome rows sum to "
+            f"{rid}: {forces.asked} forces asked, {forces.responded} responded, "
+            f"{forces.included} included; {offences.charged:,} charged or summonsed "
+            f"of {offences.recorded:,} recorded; outcome rows sum to "
             f"{int(outcomes.loc[outcomes['round_id'] == rid, 'offences'].sum()):,}"
         )
     groups = tables["interview_groups"]
