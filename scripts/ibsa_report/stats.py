@@ -33,7 +33,10 @@ from scipy.stats import binom
 
 Position = Literal["above", "below", "inside"]
 
+CONFIDENCE = 0.95  # level of every confidence interval the report shows
+
 __all__ = [
+    "CONFIDENCE",
     "Position",
     "binomial_limit",
     "force_rates",
@@ -68,7 +71,7 @@ def rate(k: int, n: int) -> float:
     return k / n
 
 
-def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+def wilson_interval(k: int, n: int, level: float = CONFIDENCE) -> tuple[float, float]:
     """Return the Wilson score interval (low, high) for k successes in n trials."""
     _check_counts(k, n)
     _check_level(level)

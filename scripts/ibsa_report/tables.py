@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from . import figures, fmt
+from . import figures, fmt, stats
 from .evidence import Evidence
 
 STATUS_WORDS = {
@@ -39,7 +39,8 @@ def force_rates(ev: Evidence) -> pd.DataFrame:
         "Charged or summonsed": rates["charged_summonsed"].map(fmt.count),
         "Recorded offences": rates["recorded_offences"].map(fmt.count),
         "Rate": rates["rate"].map(fmt.percent),
-        "95% interval": [f"{fmt.percent(lo)} to {fmt.percent(hi)}" for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
+        f"{fmt.percent(stats.CONFIDENCE, 0)} interval": [f"{fmt.percent(lo)} to {fmt.percent(hi)}"
+                                                       for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
     })
 
 
