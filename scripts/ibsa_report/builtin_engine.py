@@ -17,20 +17,17 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from . import __version__
-from .bibliography import write_bibliography
 from .execute import execute_document
 from .pandoc_render import Rendered, render_markdown
 from .project import Page, ProjectConfig
+from .project_scripts import run_stage
 from .qmd import parse_qmd
 from .search_index import page_entries, to_json
 from .sitemap import sitemap_xml
-
-BIBLIOGRAPHY = "references.json"
-
+from .templating import template_env
 
 @dataclass(frozen=True)
 class SiteInfo:
@@ -49,7 +46,8 @@ class SiteInfo:
 def render_project(config: ProjectConfig, out: Path) -> list[str]:
     """Render every page of the project into out; return the output paths written."""
     root = config.root
-    bibliography = write_bibliography(root, root / BIBLIOGRAPHY)
+    run_stage(config, "pre-render", out)
+    bibliography = root / config.raw["bibliography"] if config.raw.get("bibliography") else None
     info = site_info(config)
     env = template_env()
     rendered = [_render_page(config, page, bibliography) for page in config.pages]
@@ -66,21 +64,16 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     _write(out / "search.json", to_json(entries))
     _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in config.pages]))
     _write(out / "404.html", env.get_template("page.html").render(site=info, page=not_found_context(config)))
+    run_stage(config, "post-render", out)
     return [p.output for p in config.pages] + ["search.json", "sitemap.xml", "404.html"]
 
 
-def _render_page(config: ProjectConfig, page: Page, bibliography: Path) -> tuple[Page, dict[str, Any], Rendered]:
+def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None) -> tuple[Page, dict[str, Any], Rendered]:
     """Parse, execute and render one page."""
     source = config.root / page.source
     doc = parse_qmd(source.read_text(encoding="utf-8"))
     markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
     return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang)
-
-
-def template_env() -> Environment:
-    """Return the Jinja2 environment for the site templates, with autoescape on."""
-    return Environment(loader=PackageLoader("ibsa_report", "templates"), autoescape=select_autoescape(["html"]),
-                       keep_trailing_newline=True)
 
 
 def release_date(root: Path) -> str:

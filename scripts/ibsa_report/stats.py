@@ -182,7 +182,7 @@ def outcome_shares(counts: Mapping[str, int]) -> dict[str, float]:
     return {key: value / total for key, value in counts.items()}
 
 
-def _level_suffix(level: float) -> str:
+def level_suffix(level: float) -> str:
     """Return the column suffix for a level: 0.95 -> '95', 0.998 -> '998'."""
     return f"{level * 100:.10g}".replace(".", "")
 
@@ -211,7 +211,7 @@ def force_rates(
     out["ci_low"] = [low for low, _ in intervals]
     out["ci_high"] = [high for _, high in intervals]
     for level in levels:
-        out[f"position_{_level_suffix(level)}"] = [
+        out[f"position_{level_suffix(level)}"] = [
             funnel_position(ki, ni, p0, level) for ki, ni in zip(ks, ns)
         ]
     return out
