@@ -16,7 +16,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
-import pandas as pd
 from markupsafe import Markup
 
 from . import __version__
@@ -39,7 +38,7 @@ class SiteInfo:
     version: str
     date: str
     citation: str
-    support: dict[str, str]
+    before_body: Markup
     search: bool = True
 
 
@@ -48,7 +47,7 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     root = config.root
     run_stage(config, "pre-render", out)
     bibliography = root / config.raw["bibliography"] if config.raw.get("bibliography") else None
-    info = site_info(config)
+    info = site_info(config, before_body(config))
     env = template_env()
     rendered = [_render_page(config, page, bibliography) for page in config.pages]
 
@@ -88,14 +87,20 @@ def release_date(root: Path) -> str:
         return ""
 
 
-def site_info(config: ProjectConfig) -> SiteInfo:
+def before_body(config: ProjectConfig) -> Markup:
+    """Return the files listed in format.html.include-before-body, as Quarto includes them."""
+    listed = config.raw.get("format", {}).get("html", {}).get("include-before-body") or []
+    paths = [listed] if isinstance(listed, str) else listed
+    return Markup("".join((config.root / p).read_text(encoding="utf-8") for p in paths))
+
+
+def site_info(config: ProjectConfig, include: Markup = Markup("")) -> SiteInfo:
     """Collect the site-wide template values."""
     date = release_date(config.root)
     year = date[:4] if date else "n.d."
     authors = " and ".join(config.authors) or config.title
     citation = f"{authors} ({year}). {config.title} (Version {__version__}). {config.site_url}"
-    support = pd.read_csv(config.root / "data" / "support_services.csv", dtype=str).iloc[0].to_dict()
-    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, support)
+    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, include)
 
 
 def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[str, Any], body: Rendered,

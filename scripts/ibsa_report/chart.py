@@ -131,14 +131,15 @@ def plot_text(value: Any) -> Any:
 
 
 def wrap_label(text: str, width: int) -> str:
-    """Break an (escaped) label into lines of about width characters with plotly's <br>."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+    """Break a label into lines of about width characters, each escaped, joined by plotly's <br>."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    return "<br>".join(plot_text(line) for line in lines)
 
 
 def _values(column: pd.Series, wrap: int | None = None) -> list[Any]:
     """Return a column as plain JSON values (None for missing), text escaped (and wrapped) for plotly."""
-    values = [None if pd.isna(v) else plot_text(v.item() if hasattr(v, "item") else v) for v in column]
-    return [wrap_label(v, wrap) if wrap and isinstance(v, str) else v for v in values]
+    values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in column]
+    return [wrap_label(v, wrap) if wrap and isinstance(v, str) else plot_text(v) for v in values]
 
 
 def trace(data: pd.DataFrame, s: Series, axes: Axes, colour: str) -> go.BaseTraceType:

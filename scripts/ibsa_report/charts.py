@@ -77,10 +77,10 @@ def funnel_grid(low: int, high: int, points: int = FUNNEL_POINTS) -> list[int]:
     return sorted({int(round(v)) for v in np.geomspace(max(1, low), high, points)})
 
 
-def funnel_data(ev: Evidence, levels: Sequence[float] = (0.95, 0.998)) -> pd.DataFrame:
+def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> pd.DataFrame:
     """The funnel plot's points: every force, the pooled rate and each control limit along the grid."""
     rates = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
-    p0 = stats.pooled_rate(list(rates["charged_summonsed"]), list(rates["recorded_offences"]))
+    p0 = figures.pooled(ev)
     grid = funnel_grid(int(rates["recorded_offences"].min() * 0.8), int(rates["recorded_offences"].max() * 1.25))
     rows = [{"Series": FORCE, FORCE: r.short_name, RECORDED: r.recorded_offences, CHARGED: r.charged_summonsed,
              RATE: _pct(r.rate)} for r in rates.itertuples()]
@@ -94,7 +94,7 @@ def funnel_data(ev: Evidence, levels: Sequence[float] = (0.95, 0.998)) -> pd.Dat
         {CHARGED: "Int64"})
 
 
-def funnel(ev: Evidence, levels: Sequence[float] = (0.95, 0.998)) -> Chart:
+def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:
     """Funnel plot of charge rate against recorded offences, with exact binomial limits."""
     data = funnel_data(ev, levels)
     series = [Series(FORCE, x=RECORDED, y=RATE, where=("Series", FORCE), text=FORCE, colour="#1b4f72"),
@@ -107,8 +107,7 @@ def funnel(ev: Evidence, levels: Sequence[float] = (0.95, 0.998)) -> Chart:
                                  where=("Series", name), colour=colour, dash=dash, legend=side == "lower",
                                  hover=LIMIT_HOVER))
     points = data[data["Series"] == FORCE]
-    counts = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
-    outside = int((counts[f"position_{stats.level_suffix(levels[-1])}"] != "inside").sum())
+    outside = len(figures.outside_funnel(ev, levels[-1]))
     return chart(
         "chart-funnel", data, series,
         Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460,

@@ -55,6 +55,57 @@ def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
     return stats.force_rates(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
 
 
+FUNNEL_LEVELS = (0.95, 0.998)
+
+
+def outside_funnel(ev: Evidence, level: float = FUNNEL_LEVELS[-1]) -> pd.DataFrame:
+    """Return the latest round's forces outside the funnel limits at level, with their position."""
+    counts = force_counts(ev, latest_round(ev)["round_id"])
+    position = counts[f"position_{stats.level_suffix(level)}"]
+    return counts[position != "inside"].assign(position=position[position != "inside"])
+
+
+def pooled(ev: Evidence) -> float:
+    """Return the pooled charge rate of the latest round's included forces."""
+    counts = force_counts(ev, latest_round(ev)["round_id"])
+    return stats.pooled_rate(list(counts["charged_summonsed"]), list(counts["recorded_offences"]))
+
+
+def outcome_share(ev: Evidence, outcome_id: str) -> float:
+    """Return one outcome type's share of the latest round's recorded outcomes."""
+    rnd = latest_round(ev)["round_id"]
+    totals = ev["foi_outcome_totals"].query("round_id == @rnd")
+    return stats.outcome_shares(dict(zip(totals["outcome_id"], totals["offences"])))[outcome_id]
+
+
+def outcome_label(ev: Evidence, outcome_id: str) -> str:
+    """Return an outcome type's label."""
+    return str(ev["outcome_types"].set_index("outcome_id").loc[outcome_id, "label"])
+
+
+def published_outcome_types(ev: Evidence) -> int:
+    """Count the outcome types the latest round gives separately (all but 'other')."""
+    rnd = latest_round(ev)["round_id"]
+    return int((ev["foi_outcome_totals"].query("round_id == @rnd")["outcome_id"] != "other").sum())
+
+
+def limited_forces(ev: Evidence, included: bool | None = None) -> pd.Series:
+    """Return the short names of forces that provided limited data in the latest round."""
+    rnd = latest_round(ev)["round_id"]
+    resp = ev["foi_responses"].query("round_id == @rnd and data_provided == 'limited'")
+    if included is not None:
+        resp = resp[resp["included"] == included]
+    return resp.merge(ev["forces"], on="force_id")["short_name"]
+
+
+def names(values: pd.Series) -> str:
+    """Join names in prose: 'A', 'A and B', 'A, B and C'; 'none' when empty."""
+    items = [str(v) for v in values]
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def interview_total(ev: Evidence) -> int:
     """Return the number of interviews (the root group's participants)."""
     groups = ev["interview_groups"]

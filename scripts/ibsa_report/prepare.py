@@ -1,4 +1,4 @@
-"""The pre-render step: write the bibliography and empty the folder executed chapters write CSVs to.
+"""The pre-render step: write the bibliography and the support line, and empty the charts' CSV folder.
 
 Run by `_quarto.yml` (`python -m ibsa_report.prepare`) before every render, with either engine.
 """
@@ -10,16 +10,32 @@ from pathlib import Path
 
 from .bibliography import write_bibliography
 from .chart import DOWNLOADS_SOURCE
+from .evidence import load
 from .project import find_root
+from .templating import template_env
 
 BIBLIOGRAPHY = "references.json"
+SUPPORT_INCLUDE = "_includes/support.html"  # _quarto.yml: format.html.include-before-body
 
 
 def prepare(root: Path) -> None:
-    """Write root/references.json from the sources registry and start root/_downloads/ empty."""
+    """Write references.json and the support line from data/, and start _downloads/ empty."""
     write_bibliography(root, root / BIBLIOGRAPHY)
+    write_support(root, root / SUPPORT_INCLUDE)
     shutil.rmtree(root / DOWNLOADS_SOURCE, ignore_errors=True)
     (root / DOWNLOADS_SOURCE).mkdir()
+
+
+def support_html(service: dict[str, str]) -> str:
+    """Render the line pointing readers to a support service (values escaped)."""
+    return template_env().get_template("support.html").render(service=service)
+
+
+def write_support(root: Path, target: Path) -> None:
+    """Write the support line for every page from the first service in data/support_services.csv."""
+    service = load(root)["support_services"].iloc[0].astype(str).to_dict()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(support_html(service), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,167 @@
+"""Tests for the chart helper: deterministic HTML, CSV equal to the plotted data, escaping, one loader."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from plotly.offline import get_plotlyjs_version
+
+from ibsa_report import chart as chart_mod
+from ibsa_report.chart import Axes, Series, chart, new_page, relative_root
+
+from chart_checks import assert_plot_matches_csv, figure_spec, shown_text
+from conftest import ROOT
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project root with a chapters/ folder as the working directory, and a fresh page."""
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n", encoding="utf-8")
+    (tmp_path / "chapters").mkdir()
+    monkeypatch.chdir(tmp_path / "chapters")
+    new_page()
+    yield tmp_path
+    new_page()
+
+
+def sample() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Group": ["a", "a", "b"],
+        "Label": [SCRIPT, "Tom & Jerry <b>bold</b>", "A rather long label that will need to wrap onto lines"],
+        "Value": [1.5, 2.25, 3.0],
+        "Low": [1.0, 2.0, 2.5],
+        "High": [2.0, 3.0, 3.5],
+    })
+
+
+def make(chart_id: str = "chart-sample", data: pd.DataFrame | None = None):
+    data = sample() if data is None else data
+    return chart(chart_id, data,
+                 [Series("Group a", x="Value", y="Label", where=("Group", "a"), error=("Low", "High"), text="Group"),
+                  Series("Group b", x="Value", y="Label", kind="bar", where=("Group", "b"))],
+                 Axes(x_title="Value <i>", y_title="", horizontal=True, wrap=20),
+                 caption=f"Caption {SCRIPT}", source=f"Source {SCRIPT}", alt=f"Alt {SCRIPT}")
+
+
+def parse(c) -> BeautifulSoup:
+    return BeautifulSoup(c._repr_html_(), "html.parser")
+
+
+def test_same_input_gives_byte_identical_html_and_csv(page: Path) -> None:
+    first = make()._repr_html_()
+    csv_first = (page / "_downloads" / "chart-sample.csv").read_bytes()
+    new_page()
+    second = make()._repr_html_()
+    assert first == second
+    assert (page / "_downloads" / "chart-sample.csv").read_bytes() == csv_first
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", first), "a random UUID found in the chart HTML"
+
+
+def test_csv_rows_equal_the_plotted_points(page: Path) -> None:
+    c = make()
+    csv = (page / "_downloads" / "chart-sample.csv").read_text(encoding="utf-8")
+    spec = figure_spec(parse(c).select_one("figure.chart"))
+    assert assert_plot_matches_csv(spec, csv) == 3
+    assert pd.read_csv(page / "_downloads" / "chart-sample.csv")["Label"].tolist() == sample()["Label"].tolist()
+
+
+def test_the_check_catches_a_plot_that_differs_from_its_csv(page: Path) -> None:
+    c = make()
+    csv = (page / "_downloads" / "chart-sample.csv").read_text(encoding="utf-8")
+    spec = figure_spec(parse(c).select_one("figure.chart"))
+    spec["data"][0]["x"][1] = 99
+    with pytest.raises(AssertionError, match="plotted 99"):
+        assert_plot_matches_csv(spec, csv)
+    spec = figure_spec(parse(c).select_one("figure.chart"))
+    spec["data"].pop()
+    with pytest.raises(AssertionError, match="not plotted"):
+        assert_plot_matches_csv(spec, csv)
+
+
+def test_error_bars_reach_the_interval_ends(page: Path) -> None:
+    trace = make().figure["data"][0]
+    assert [v + e for v, e in zip(trace["x"], trace["error_x"]["array"])] == [2.0, 3.0]
+    assert [v - e for v, e in zip(trace["x"], trace["error_x"]["arrayminus"])] == [1.0, 2.0]
+
+
+def test_labels_are_escaped_everywhere(page: Path) -> None:
+    html = make()._repr_html_()
+    doc = BeautifulSoup(html, "html.parser")
+    assert [s.get("type") for s in doc.find_all("script") if not s.get("src")] == ["application/json"]
+    assert "alert(1)" not in "".join(s.get_text() for s in doc.find_all("script") if s.get("type") != "application/json")
+    assert "</script" not in doc.select_one("script.chart-spec").string
+    trace = figure_spec(doc.select_one("figure.chart"))["data"][0]
+    assert trace["y"][0] == "&lt;script&gt;alert(1)&lt;/script&gt;"  # plotly shows entities as text
+    assert "<b>" not in trace["y"][1] and shown_text(trace["y"][1]) == "Tom & Jerry <b>bold</b>"
+    assert doc.select_one("figcaption").get_text().startswith(f"Caption {SCRIPT}")
+    assert doc.select_one(".chart-source").get_text() == f"Source: Source {SCRIPT}"
+    assert doc.select_one(".chart-plot")["aria-label"] == f"Alt {SCRIPT}"
+    assert doc.select_one("details table td:nth-of-type(2)").get_text() == SCRIPT
+
+
+def test_long_category_labels_wrap_at_word_boundaries(page: Path) -> None:
+    label = make().figure["data"][1]["y"][0]
+    assert label == "A rather long label<br>that will need to<br>wrap onto lines"
+
+
+def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
+    doc = parse(make())
+    fig = doc.select_one("figure.chart")
+    assert fig["id"] == "chart-sample"
+    assert fig.select_one("a.chart-permalink")["href"] == "#chart-sample"
+    link = fig.select_one("a.chart-download")
+    assert link.get_text() == "Download data (CSV)" and link["href"] == "../downloads/chart-sample.csv"
+    assert link.has_attr("download")
+    assert fig.select_one(".chart-plot")["role"] == "img"
+    assert len(fig.select("details.chart-table tbody tr")) == 3
+
+
+def test_plotly_is_loaded_once_per_page_from_the_site(page: Path) -> None:
+    first, second = parse(make("chart-one")), parse(make("chart-two"))
+    srcs = [s["src"] for s in first.find_all("script", src=True)]
+    assert srcs == [f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js", "../assets/charts.js"]
+    assert second.find_all("script", src=True) == []
+    new_page()
+    assert len(parse(make("chart-one")).find_all("script", src=True)) == 2
+
+
+def test_the_served_bundle_is_the_plotly_js_inside_plotly_py() -> None:
+    bundle = ROOT / chart_mod.PLOTLY_BUNDLE
+    assert bundle.is_file(), f"{bundle} missing: vendor plotly.js-basic-dist-min@{get_plotlyjs_version()}"
+    header = bundle.read_text(encoding="utf-8")[:200]
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}" in header
+    assert (ROOT / chart_mod.CHART_SCRIPT).is_file()
+
+
+def test_a_chart_id_is_used_once_per_page(page: Path) -> None:
+    make("chart-one")
+    with pytest.raises(ValueError, match="used twice"):
+        make("chart-one")
+
+
+@pytest.mark.parametrize("bad", ["", "Chart", "chart one", "1chart", "chart_one", "chart<"])
+def test_chart_ids_must_be_stable_anchors(page: Path, bad: str) -> None:
+    with pytest.raises(ValueError, match="lower-case letters"):
+        make(bad)
+
+
+def test_relative_root_from_pages_at_each_depth(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert relative_root(tmp_path, tmp_path) == ""
+    assert relative_root(tmp_path, tmp_path / "a") == "../"
+    assert relative_root(tmp_path, tmp_path / "a" / "b") == "../../"
+
+
+def test_missing_values_are_blank_in_the_csv_and_null_in_the_plot(page: Path) -> None:
+    data = pd.DataFrame({"Series": ["x", "y"], "Name": ["n1", None], "N": [1, 2], "Rate": [0.5, 0.25]})
+    c = chart("chart-gaps", data, [Series("x", x="N", y="Rate", text="Name")], Axes("N", "Rate"),
+              caption="c", source="s", alt="a")
+    assert (page / "_downloads" / "chart-gaps.csv").read_text(encoding="utf-8").splitlines()[2] == "y,,2,0.25"
+    assert c.figure["data"][0]["text"] == ["n1", None]
+    assert "–" in parse(c).select("details td")[5].get_text()

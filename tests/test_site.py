@@ -1,0 +1,108 @@
+"""Build the real report once and check what readers get: charts, downloads, support line, headline counts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ibsa_report.build import build_site
+from ibsa_report.chart import PLOTLY_BUNDLE
+from ibsa_report.downloads import DATASET_ZIP
+from ibsa_report.evidence import load
+from ibsa_report.project import read_config
+
+from chart_checks import assert_plot_matches_csv, figure_spec
+from conftest import ROOT
+
+SKIP = shutil.ignore_patterns(".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes",
+                              "references.json", "__pycache__", ".pytest_cache", "*.egg-info", "tests")
+CHARTLESS = {"index.html", "chapters/methods.html"}  # the landing page and methods need no chart
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("report") / "project"
+    shutil.copytree(ROOT, project, ignore=SKIP)
+    build_site(project, "builtin")
+    return project / "_site"
+
+
+def pages() -> list[str]:
+    return [page.output for page in read_config(ROOT).pages]
+
+
+def soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def local_target(site: Path, page: str, href: str) -> Path:
+    """Resolve a relative link on a page to the file it names in the site."""
+    url = urljoin(f"http://site/{page}", href)
+    return site / urlparse(url).path.lstrip("/")
+
+
+@pytest.mark.parametrize("page", pages())
+def test_every_chapter_has_a_chart_and_every_chart_its_csv(site: Path, page: str) -> None:
+    doc = soup(site, page)
+    figures = doc.select("figure.chart")
+    if page not in CHARTLESS:
+        assert figures, f"{page} has no chart"
+    for fig in figures:
+        csv = local_target(site, page, fig.select_one("a.chart-download")["href"])
+        assert csv.is_file(), f"{page}#{fig['id']}: {csv} missing"
+        assert csv.name == f"{fig['id']}.csv"
+        assert_plot_matches_csv(figure_spec(fig), csv.read_text(encoding="utf-8"))
+        assert fig.select_one("a.chart-permalink")["href"] == f"#{fig['id']}"
+
+
+@pytest.mark.parametrize("page", pages())
+def test_plotly_comes_once_from_the_site_and_nothing_from_other_hosts(site: Path, page: str) -> None:
+    doc = soup(site, page)
+    bundles = [s["src"] for s in doc.find_all("script", src=True) if "plotly" in s["src"]]
+    assert len(bundles) == (1 if doc.select("figure.chart") else 0), bundles
+    for src in bundles:
+        assert local_target(site, page, src) == site / PLOTLY_BUNDLE
+    fetched = doc.select("script[src], link[rel~=stylesheet], link[rel~=icon], link[rel~=preload], img[src], "
+                         "iframe[src], source[src], video[src], audio[src]")
+    external = [u for u in (el.get("src") or el.get("href") for el in fetched) if urlparse(u).netloc or urlparse(u).scheme]
+    assert external == [], f"{page} fetches from other hosts: {external}"
+    assert not doc.select("script:not([src]):not([type='application/json'])"), "inline script found"
+
+
+def test_the_served_plotly_bundle_exists(site: Path) -> None:
+    assert (site / PLOTLY_BUNDLE).stat().st_size > 500_000
+
+
+@pytest.mark.parametrize("page", pages() + ["404.html"])
+def test_every_page_points_to_the_helpline(site: Path, page: str, seeds: Path) -> None:
+    service = load(ROOT)["support_services"].iloc[0]
+    document = next(seeds.glob("003_*.txt")).read_text(encoding="utf-8")
+    assert service["phone"] in document, "the helpline number must be as the source document gives it"
+    line = soup(site, page).select_one("p.support")
+    assert service["phone"] in line.get_text()
+    assert line.select_one("a")["href"] == service["url"]
+
+
+def test_the_landing_page_shows_the_headline_counts_the_source_states(site: Path) -> None:
+    stated = load(ROOT)["foi_rounds"].iloc[-1]
+    text = " ".join(soup(site, "index.html").select_one("#sec-key-findings").parent.get_text().split())
+    assert f"Of the {stated['stated_recorded_total']:,} intimate image offences" in text
+    assert f"{stated['stated_charged_total']:,} (" in text
+    assert f"by the {stated['forces_included']} police forces" in text
+
+
+def test_the_whole_dataset_is_one_download_linked_from_the_landing_page(site: Path) -> None:
+    assert (site / "downloads" / DATASET_ZIP).is_file()
+    links = [a["href"] for a in soup(site, "index.html").find_all("a", href=True)]
+    assert f"downloads/{DATASET_ZIP}" in links
+
+
+def test_no_stale_chart_csv_is_published(site: Path) -> None:
+    published = {p.stem for p in (site / "downloads").glob("*.csv")}
+    drawn = {fig["id"] for page in pages() for fig in soup(site, page).select("figure.chart")}
+    assert published == drawn
