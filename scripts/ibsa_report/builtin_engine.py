@@ -39,6 +39,7 @@ class SiteInfo:
     date: str
     citation: str
     before_body: Markup
+    favicon: str = ""
     search: bool = True
 
 
@@ -100,7 +101,8 @@ def site_info(config: ProjectConfig, include: Markup = Markup("")) -> SiteInfo:
     year = date[:4] if date else "n.d."
     authors = " and ".join(config.authors) or config.title
     citation = f"{authors} ({year}). {config.title} (Version {__version__}). {config.site_url}"
-    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, include)
+    favicon = str(config.raw.get("website", {}).get("favicon", ""))
+    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, include, favicon)
 
 
 def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[str, Any], body: Rendered,
