@@ -140,3 +140,72 @@ def checked_month(ev: Evidence) -> str:
         return pd.to_datetime(latest, format="%Y-%m").strftime("%B %Y")
     except ValueError:
         return pd.to_datetime(latest, format="%Y-%m-%d").strftime("%-d %B %Y")
+
+
+# Interviews -----------------------------------------------------------------------------------------
+
+BASIS_ORDER = ["stated", "group-size", "inferred"]
+INDEPENDENT_OF_HELPLINE = "f-independent-reported"
+REPORTED_TO_POLICE = "f-reported-to-police"
+
+
+def theme(ev: Evidence, theme_id: str) -> pd.Series:
+    """Return one interview theme (title, summary, locator) by id."""
+    return ev["interview_themes"].set_index("theme_id").loc[theme_id]
+
+
+def counted(ev: Evidence, finding_id: str) -> tuple[int, int]:
+    """Return an interview finding's count and the denominator it is out of."""
+    row = finding(ev, finding_id)
+    return int(row["count"]), int(row["denominator"])
+
+
+def basis_counts(ev: Evidence) -> pd.Series:
+    """Count the interview findings by how their denominator was found: stated, group-size, inferred."""
+    return ev["interview_findings"]["denominator_basis"].value_counts().reindex(BASIS_ORDER, fill_value=0)
+
+
+def route_count(ev: Evidence, group_id: str, starts_with: str) -> int:
+    """Return how many of a group came by the one recruitment route whose name starts with the words given."""
+    routes = ev["interview_recruitment"].query("group_id == @group_id")
+    match = routes[routes["route"].str.startswith(starts_with)]
+    if len(match) != 1:
+        raise ValueError(f"{len(match)} recruitment routes of {group_id!r} start with {starts_with!r}; expected one")
+    return int(match["participants"].iloc[0])
+
+
+@dataclass(frozen=True)
+class HelplineSplit:
+    """The victims interviewed, split by whether the Revenge Porn Helpline recruited them."""
+
+    victims: int
+    independent: int
+    via_helpline: int
+    reported: int
+    reported_independent: int
+    reported_via_helpline: int
+
+
+def helpline_split(ev: Evidence) -> HelplineSplit:
+    """Split the victims by recruitment through the helpline, subtracting the article's independent counts."""
+    victims = group_size(ev, "victims")
+    reported, _ = counted(ev, REPORTED_TO_POLICE)
+    reported_independent, independent = counted(ev, INDEPENDENT_OF_HELPLINE)
+    return HelplineSplit(victims, independent, victims - independent, reported, reported_independent,
+                         reported - reported_independent)
+
+
+def is_year(word: str) -> bool:
+    """Tell whether a word is a year ('2016') or a span of years in the British style ('2016/17')."""
+    year, _, end = word.partition("/")
+    return len(year) == 4 and year.isdigit() and year[:2] in ("19", "20") and (
+        end == "" or (len(end) == 2 and end.isdigit()))
+
+
+def interview_period(ev: Evidence) -> str:
+    """Return when the interviews took place, as the article's note in sources.csv records it ('2016/17')."""
+    note = str(ev["sources"].set_index("source_id").loc["interviews-article", "note"])
+    years = [word for word in (w.strip("(),.;") for w in note.split()) if is_year(word)]
+    if not years:
+        raise ValueError("the interviews' date is not in the note of 'interviews-article' in sources.csv")
+    return years[0]

@@ -70,3 +70,28 @@ def sources(ev: Evidence) -> pd.DataFrame:
         "Publisher": docs["publisher"].fillna("unknown"),
         "Published": docs["issued"].fillna("unknown"),
     })
+
+
+BASIS_WORDS = {"stated": "Stated with the count", "group-size": "The group's size",
+               "inferred": "Inferred from the passage"}
+
+
+def recruitment(ev: Evidence) -> pd.DataFrame:
+    """How each interview group was recruited, with the number recruited by each route."""
+    routes = ev["interview_recruitment"].merge(ev["interview_groups"][["group_id", "label"]], on="group_id")
+    return pd.DataFrame({"Group": routes["label"], "Route": routes["route"], "Interviewees": routes["participants"]})
+
+
+def findings(ev: Evidence) -> pd.DataFrame:
+    """Every interview count, in the themes' order, with its denominator and how that was found."""
+    order = {t: i for i, t in enumerate(ev["interview_themes"]["theme_id"])}
+    found = ev["interview_findings"].sort_values("theme_id", key=lambda s: s.map(order), kind="stable")
+    found = found.merge(ev["interview_themes"][["theme_id", "title"]], on="theme_id", how="left")
+    groups = ev["interview_groups"].set_index("group_id")["label"]
+    how = [BASIS_WORDS[basis] + (f". {note}" if pd.notna(note) else "")
+           for basis, note in zip(found["denominator_basis"], found["denominator_note"])]
+    return pd.DataFrame({
+        "Theme": found["title"], "Finding": found["statement"], "Group": found["group_id"].map(groups),
+        "Interviewees": [fmt.of(k, n) for k, n in zip(found["count"], found["denominator"])],
+        "How the denominator was found": how,
+    })
