@@ -132,6 +132,14 @@ def test_citation_links_to_its_bibliography_entry(built):
     assert "Bottomley" in entry.get_text() and "charging rates remain low" in entry.get_text().lower()
 
 
+def test_nocite_in_front_matter_lists_every_source(built):
+    # chapters/two.qmd cites nothing; its front matter says nocite: @*, which pandoc must be given
+    ids = [line.split(",", 1)[0] for line in (ROOT / "data" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    refs = soup(built, "chapters/two.html").select_one("main #refs")
+    assert sorted(e["id"] for e in refs.select(".csl-entry")) == sorted(f"ref-{i}" for i in ids)
+    assert len(soup(built, "chapters/one.html").select("main #refs .csl-entry")) == 1
+
+
 def test_footnote(built):
     main = soup(built, "chapters/one.html").select_one("main")
     ref = main.select_one("a.footnote-ref")
