@@ -89,3 +89,43 @@ def checked_month(ev: Evidence) -> str:
         return pd.to_datetime(latest, format="%Y-%m").strftime("%B %Y")
     except ValueError:
         return pd.to_datetime(latest, format="%Y-%m-%d").strftime("%-d %B %Y")
+
+
+# Methods and data -----------------------------------------------------------------------------------
+
+def funnel_levels() -> tuple[float, ...]:
+    """Return the levels of the funnel plot's control limits: those charts.funnel draws by default."""
+    import inspect
+
+    from . import charts  # charts imports this module, so import it when called
+
+    return tuple(inspect.signature(charts.funnel).parameters["levels"].default)
+
+
+def limited_data(ev: Evidence, round_id: str | None = None) -> pd.DataFrame:
+    """Forces that provided limited data in a round (latest by default), included first, with their counts.
+
+    share_of_recorded is the force's recorded offences as a share of all the round's recorded offences
+    (missing for a force whose data were not included).
+    """
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    limited = ev["foi_responses"].query("round_id == @rnd and data_provided == 'limited'")
+    counts = ev["foi_force_counts"].query("round_id == @rnd")
+    out = (limited.merge(ev["forces"], on="force_id")
+           .merge(counts[["force_id", "charged_summonsed", "recorded_offences"]], on="force_id", how="left"))
+    out["share_of_recorded"] = out["recorded_offences"] / counts["recorded_offences"].sum()
+    return out.sort_values(["included", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def outcome_totals(ev: Evidence, round_id: str | None = None) -> pd.DataFrame:
+    """A round's recorded offences by outcome type (latest round by default), with each type's share."""
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    totals = ev["foi_outcome_totals"].query("round_id == @rnd").merge(ev["outcome_types"], on="outcome_id")
+    shares = stats.outcome_shares(dict(zip(totals["outcome_id"], totals["offences"])))
+    return totals.assign(share=totals["outcome_id"].map(shares)).set_index("outcome_id", drop=False)
+
+
+def denominator_bases(ev: Evidence) -> pd.Series:
+    """Count the interview findings by how their denominator was found (stated, group-size, inferred)."""
+    return ev["interview_findings"]["denominator_basis"].value_counts().reindex(
+        ["stated", "group-size", "inferred"], fill_value=0)
