@@ -16,7 +16,8 @@ from ibsa_report import data_dictionary as dd
 from ibsa_report.bibliography import write_bibliography
 from ibsa_report.downloads import DATASET_ZIP, write_dataset_zip
 from ibsa_report.package import read_descriptor
-from ibsa_report.pandoc_render import render_markdown
+from ibsa_report.pandoc_render import page_metadata, render_markdown
+from ibsa_report.qmd import parse_qmd
 from ibsa_report.tables import html_table
 
 from conftest import ROOT
@@ -40,6 +41,12 @@ def references(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(markdown: str, bibliography: Path | None = None) -> BeautifulSoup:
     """Render Markdown as the built-in engine does and parse the HTML."""
     return BeautifulSoup(render_markdown(markdown, bibliography=bibliography).html, "html.parser")
+
+
+def source_ids() -> list[str]:
+    """Return every source id in data/sources.csv, in file order."""
+    lines = (ROOT / "data" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
+    return [line.split(",", 1)[0] for line in lines]
 
 
 # --- every resource, every column ---------------------------------------------------------------
@@ -202,3 +209,10 @@ def test_dataset_zip_validates_with_frictionless(project: Path, tmp_path: Path) 
         zipped.extractall(tmp_path / "bad")
     assert frictionless_validate(tmp_path / "bad").returncode != 0  # a duplicate primary key fails
 
+
+def test_methods_page_lists_every_source_in_its_references(references: Path) -> None:
+    page = parse_qmd((ROOT / "chapters" / "methods.qmd").read_text(encoding="utf-8"))
+    html = render_markdown("## Sources\n\nNothing cited here.\n", bibliography=references,
+                           metadata=page_metadata(page.front_matter)).html
+    entries = BeautifulSoup(html, "html.parser").select("#refs .csl-entry")
+    assert sorted(e["id"] for e in entries) == sorted(f"ref-{i}" for i in source_ids())
