@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ibsa_report import data_dictionary as dd
-from ibsa_report.bibliography import write_bibliography
+from ibsa_report.bibliography import read_sources, write_bibliography
 from ibsa_report.downloads import DATASET_ZIP, write_dataset_zip
 from ibsa_report.package import read_descriptor
 from ibsa_report.pandoc_render import page_metadata, render_markdown
@@ -41,12 +41,6 @@ def references(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(markdown: str, bibliography: Path | None = None) -> BeautifulSoup:
     """Render Markdown as the built-in engine does and parse the HTML."""
     return BeautifulSoup(render_markdown(markdown, bibliography=bibliography).html, "html.parser")
-
-
-def source_ids() -> list[str]:
-    """Return every source id in data/sources.csv, in file order."""
-    lines = (ROOT / "data" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
-    return [line.split(",", 1)[0] for line in lines]
 
 
 # --- every resource, every column ---------------------------------------------------------------
@@ -215,4 +209,5 @@ def test_methods_page_lists_every_source_in_its_references(references: Path) -> 
     html = render_markdown("## Sources\n\nNothing cited here.\n", bibliography=references,
                            metadata=page_metadata(page.front_matter)).html
     entries = BeautifulSoup(html, "html.parser").select("#refs .csl-entry")
-    assert sorted(e["id"] for e in entries) == sorted(f"ref-{i}" for i in source_ids())
+    ids = read_sources(ROOT / "data" / "sources.csv")["source_id"]
+    assert sorted(e["id"] for e in entries) == sorted(f"ref-{i}" for i in ids)

@@ -39,10 +39,14 @@ def resource(descriptor: Descriptor, name: str) -> Resource:
     raise KeyError(f"no resource named {name!r} in the data package")
 
 
+def _as_list(value: str | list[str]) -> list[str]:
+    """Return a Table Schema key (a column name or a list of names) as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 def primary_key(res: Resource) -> list[str]:
     """Return a resource's primary key as a list of column names."""
-    key = res.get("schema", {}).get("primaryKey", [])
-    return [key] if isinstance(key, str) else list(key)
+    return _as_list(res.get("schema", {}).get("primaryKey", []))
 
 
 def field_constraints(field: Mapping[str, Any]) -> str:
@@ -66,11 +70,6 @@ def field_constraints(field: Mapping[str, Any]) -> str:
         if spelling in field:
             parts.append(f"{words} " + " or ".join(str(v) for v in field[spelling]))
     return "; ".join(parts)
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    """Return a Table Schema 'fields' value (a name or a list of names) as a list."""
-    return [value] if isinstance(value, str) else list(value)
 
 
 def field_keys(descriptor: Descriptor, res: Resource) -> dict[str, str]:
@@ -178,7 +177,8 @@ def resource_markdown(descriptor: Descriptor, name: str, citable: Iterable[str] 
 def dictionary(descriptor: Descriptor, citable: Iterable[str] = ()) -> Markdown:
     """The whole data dictionary: every resource of the package, in descriptor order."""
     keys = list(citable)
-    return Markdown("\n\n".join(resource_markdown(descriptor, r["name"], keys) for r in descriptor.get("resources", [])))
+    resources = descriptor.get("resources", [])
+    return Markdown("\n\n".join(resource_markdown(descriptor, r["name"], keys) for r in resources))
 
 
 def download_link(file_name: str, folder: str = DOWNLOADS) -> Markdown:
