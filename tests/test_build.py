@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from ibsa_report.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 
@@ -130,6 +131,14 @@ def test_citation_links_to_its_bibliography_entry(built):
     entry = main.find(id=cite["href"][1:])
     assert cite["href"] == "#ref-refuge-2023-blog"
     assert "Bottomley" in entry.get_text() and "charging rates remain low" in entry.get_text().lower()
+
+
+def test_nocite_in_front_matter_lists_every_source(built):
+    # chapters/two.qmd cites nothing; its front matter says nocite: @*, which pandoc must be given
+    ids = read_sources(ROOT / "data" / "sources.csv")["source_id"]
+    refs = soup(built, "chapters/two.html").select_one("main #refs")
+    assert sorted(e["id"] for e in refs.select(".csl-entry")) == sorted(f"ref-{i}" for i in ids)
+    assert len(soup(built, "chapters/one.html").select("main #refs .csl-entry")) == 1
 
 
 def test_footnote(built):

@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ibsa_report.pandoc_render import RenderError, Rendered, render_markdown
+from ibsa_report.pandoc_render import RenderError, Rendered, metadata_block, page_metadata, render_markdown
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -90,7 +91,7 @@ def parse(html: str) -> Node:
     return builder.root
 
 
-def render(markdown: str, **kwargs: Path) -> tuple[Rendered, Node]:
+def render(markdown: str, **kwargs: Any) -> tuple[Rendered, Node]:
     """Render markdown and parse the result."""
     rendered = render_markdown(markdown, **kwargs)
     return rendered, parse(rendered.html)
@@ -172,6 +173,32 @@ def test_no_references_section_without_citations(bibliography: Path) -> None:
     rendered, doc = render("## Intro\n\nNothing cited.\n", bibliography=bibliography)
     assert doc.by_id("refs") is None
     assert [text for _, _, text in rendered.headings] == ["Intro"]
+
+
+def test_nocite_all_lists_every_entry_without_citing_any(bibliography: Path) -> None:
+    rendered, doc = render("## Intro\n\nNothing cited.\n", bibliography=bibliography, metadata={"nocite": "@*\n"})
+    assert [e.attrs["id"] for e in doc.by_id("refs").find_all(cls="csl-entry")] == ["ref-doe-2020", "ref-org-2021"]
+    assert not doc.find_all("span", cls="citation")
+    assert [text for _, _, text in rendered.headings] == ["Intro", "References"]
+
+
+def test_nocite_key_adds_only_that_entry(bibliography: Path) -> None:
+    _, doc = render("Charging is rare [@doe-2020].\n", bibliography=bibliography, metadata={"nocite": "@org-2021"})
+    assert [e.attrs["id"] for e in doc.by_id("refs").find_all(cls="csl-entry")] == ["ref-doe-2020", "ref-org-2021"]
+
+
+def test_unknown_nocite_key_raises(bibliography: Path) -> None:
+    # citeproc itself says nothing about a nocite key it cannot find
+    with pytest.raises(RenderError, match=r"citation not found: no-such-key \(nocite\)"):
+        render_markdown("Text.\n", bibliography=bibliography, metadata={"nocite": "@doe-2020, @no-such-key"})
+
+
+def test_page_metadata_passes_nocite_only() -> None:
+    front = {"title": "Methods", "description": "How.", "bibliography": "other.json", "nocite": "@*\n"}
+    assert page_metadata(front) == {"nocite": "@*\n"}
+    assert page_metadata({"title": "Methods"}) == {}
+    assert metadata_block({}) == ""
+    assert metadata_block({"nocite": "@*"}).startswith("---\nnocite: '@*'\n---\n")
 
 
 def test_missing_citation_key_raises(bibliography: Path) -> None:

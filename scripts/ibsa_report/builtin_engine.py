@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .execute import execute_document
-from .pandoc_render import Rendered, render_markdown
+from .pandoc_render import Rendered, page_metadata, render_markdown
 from .project import Page, ProjectConfig
 from .project_scripts import run_stage
 from .qmd import parse_qmd
@@ -73,7 +73,8 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None) -
     source = config.root / page.source
     doc = parse_qmd(source.read_text(encoding="utf-8"))
     markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
-    return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang)
+    return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang,
+                                                   metadata=page_metadata(doc.front_matter))
 
 
 def release_date(root: Path) -> str:

@@ -122,15 +122,13 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
 
 def outcome_data(ev: Evidence) -> pd.DataFrame:
     """Recorded offences by outcome type, with each type's share of all outcomes."""
-    rnd = figures.latest_round(ev)["round_id"]
-    totals = ev["foi_outcome_totals"].query("round_id == @rnd").merge(ev["outcome_types"], on="outcome_id")
-    shares = stats.outcome_shares(dict(zip(totals["outcome_id"], totals["offences"])))
+    totals = figures.outcome_totals(ev)
     return pd.DataFrame({
         "Outcome type": totals["outcome_id"],
         "Outcome": totals["label"],
         "Offences": totals["offences"],
-        "Share of outcomes (%)": [_pct(shares[o]) for o in totals["outcome_id"]],
-    })
+        "Share of outcomes (%)": totals["share"].map(_pct),
+    }).reset_index(drop=True)
 
 
 def outcomes(ev: Evidence) -> Chart:

@@ -289,7 +289,7 @@ def render_data(data: Mapping[str, Any], options: Mapping[str, Any]) -> str:
 
 def _html(text: str, mime: str, options: Mapping[str, Any]) -> str:
     """Render text/html as a raw HTML block."""
-    return _raw_block(text)
+    return raw_block(text)
 
 
 def _markdown(text: str, mime: str, options: Mapping[str, Any]) -> str:
@@ -303,12 +303,12 @@ def _svg(text: str, mime: str, options: Mapping[str, Any]) -> str:
     if alt:
         label = html.escape(str(alt), quote=True)
         text = _SVG_TAG.sub(f'<svg role="img" aria-label="{label}"', text, count=1)
-    return _raw_block(text)
+    return raw_block(text)
 
 
 def _image(text: str, mime: str, options: Mapping[str, Any]) -> str:
     """Render a PNG or JPEG as an inline-data <img> raw HTML block with fig-alt as alt."""
-    return _raw_block(_img_tag(mime, text, str(options.get("fig-alt") or "")))
+    return raw_block(_img_tag(mime, text, str(options.get("fig-alt") or "")))
 
 
 def _plain(text: str, mime: str, options: Mapping[str, Any]) -> str:
@@ -356,7 +356,7 @@ def _img_tag(mime: str, data: str, alt: str) -> str:
     return f'<img src="data:{mime};base64,{payload}" alt="{html.escape(alt, quote=True)}">'
 
 
-def _raw_block(text: str) -> str:
+def raw_block(text: str) -> str:
     """Return a fenced raw HTML block."""
     return _code_block(text.strip("\n"), "{=html}")
 

@@ -73,9 +73,7 @@ def pooled(ev: Evidence) -> float:
 
 def outcome_share(ev: Evidence, outcome_id: str) -> float:
     """Return one outcome type's share of the latest round's recorded outcomes."""
-    rnd = latest_round(ev)["round_id"]
-    totals = ev["foi_outcome_totals"].query("round_id == @rnd")
-    return stats.outcome_shares(dict(zip(totals["outcome_id"], totals["offences"])))[outcome_id]
+    return float(outcome_totals(ev).loc[outcome_id, "share"])
 
 
 def outcome_label(ev: Evidence, outcome_id: str) -> str:
@@ -87,15 +85,6 @@ def published_outcome_types(ev: Evidence) -> int:
     """Count the outcome types the latest round gives separately (all but 'other')."""
     rnd = latest_round(ev)["round_id"]
     return int((ev["foi_outcome_totals"].query("round_id == @rnd")["outcome_id"] != "other").sum())
-
-
-def limited_forces(ev: Evidence, included: bool | None = None) -> pd.Series:
-    """Return the short names of forces that provided limited data in the latest round."""
-    rnd = latest_round(ev)["round_id"]
-    resp = ev["foi_responses"].query("round_id == @rnd and data_provided == 'limited'")
-    if included is not None:
-        resp = resp[resp["included"] == included]
-    return resp.merge(ev["forces"], on="force_id")["short_name"]
 
 
 def names(values: pd.Series) -> str:
@@ -209,3 +198,28 @@ def interview_period(ev: Evidence) -> str:
     if not years:
         raise ValueError("the interviews' date is not in the note of 'interviews-article' in sources.csv")
     return years[0]
+
+
+# Methods and data -----------------------------------------------------------------------------------
+
+def limited_data(ev: Evidence, round_id: str | None = None) -> pd.DataFrame:
+    """Forces that provided limited data in a round (latest by default), included first, with their counts.
+
+    share_of_recorded is the force's recorded offences as a share of all the round's recorded offences
+    (missing for a force whose data were not included).
+    """
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    limited = ev["foi_responses"].query("round_id == @rnd and data_provided == 'limited'")
+    counts = ev["foi_force_counts"].query("round_id == @rnd")
+    out = (limited.merge(ev["forces"], on="force_id")
+           .merge(counts[["force_id", "charged_summonsed", "recorded_offences"]], on="force_id", how="left"))
+    out["share_of_recorded"] = out["recorded_offences"] / counts["recorded_offences"].sum()
+    return out.sort_values(["included", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def outcome_totals(ev: Evidence, round_id: str | None = None) -> pd.DataFrame:
+    """A round's recorded offences by outcome type (latest round by default), with each type's share."""
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    totals = ev["foi_outcome_totals"].query("round_id == @rnd").merge(ev["outcome_types"], on="outcome_id")
+    shares = stats.outcome_shares(dict(zip(totals["outcome_id"], totals["offences"])))
+    return totals.assign(share=totals["outcome_id"].map(shares)).set_index("outcome_id", drop=False)

@@ -6,25 +6,34 @@ Citations go through pandoc's citeproc when a bibliography is given.
 
 Raw HTML in the Markdown is passed through, as pandoc and Quarto do: the input is trusted, written by
 the project. Text in code, and escaped text such as ``&lt;``, stays escaped.
+
+Of a page's front matter, pandoc is given the keys it acts on itself (``nocite``), as Quarto gives them.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pypandoc
+import yaml
 
 FILTERS = Path(__file__).resolve().parent / "filters"
 # Applied in this order, all before --citeproc: callout titles are taken before sections are looked up,
 # and cross-references are resolved before citeproc sees the remaining citations.
 LUA_FILTERS = ("links.lua", "callouts.lua", "crossref.lua", "references.lua")
 REFERENCE_SECTION_TITLE = "References"
+# Front-matter keys handed to pandoc. The others are the template's (title, description) or are set
+# project-wide by _quarto.yml (bibliography, lang), so passing them could only contradict it.
+PAGE_METADATA = ("nocite",)
 TIMEOUT_SECONDS = 300
 _MISSING_KEY = re.compile(r"^\[WARNING\] Citeproc: citation (\S+) not found")
+_NOCITE_KEY = re.compile(r"@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*)")
 _FILTER_FAILED = "Error running filter"
 
 
@@ -41,17 +50,35 @@ class Rendered:
 
 
 def render_markdown(markdown: str, *, bibliography: Path | None = None, csl: Path | None = None,
-                    lang: str | None = None) -> Rendered:
-    """Render pandoc Markdown to an HTML fragment with citations, callouts and cross-references."""
+                    lang: str | None = None, metadata: Mapping[str, Any] | None = None) -> Rendered:
+    """Render pandoc Markdown to an HTML fragment with citations, callouts and cross-references.
+
+    metadata (e.g. ``{"nocite": "@*"}``) is given to pandoc as a YAML metadata block, so its values are
+    read as Markdown, as in a page's front matter.
+    """
     args = pandoc_args(_existing(bibliography, "bibliography"), _existing(csl, "csl"), lang)
-    done = _run_pandoc(args, markdown)
+    done = _run_pandoc(args, metadata_block(metadata) + markdown)
     if done.returncode != 0:
         raise RenderError(pandoc_problem(done.stderr))
     _check_citations(missing_citation_keys(done.stderr))
+    if bibliography is not None:
+        _check_citations(missing_nocite_keys(metadata, done.stdout), " (nocite)")
     outline = outline_html(done.stdout)
     if bibliography is None:
         _check_citations(outline.citations, " (no bibliography given)")
     return Rendered(html=done.stdout, headings=outline.headings)
+
+
+def page_metadata(front_matter: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the front-matter entries pandoc acts on itself (PAGE_METADATA), in that order."""
+    return {key: front_matter[key] for key in PAGE_METADATA if key in front_matter}
+
+
+def metadata_block(metadata: Mapping[str, Any] | None) -> str:
+    """Return metadata as a pandoc YAML metadata block followed by a blank line ('' when empty)."""
+    if not metadata:
+        return ""
+    return "---\n" + yaml.safe_dump(dict(metadata), allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
 def pandoc_args(bibliography: Path | None, csl: Path | None, lang: str | None = None) -> list[str]:
@@ -84,6 +111,13 @@ def missing_citation_keys(stderr: str) -> list[str]:
     """Return the citation keys citeproc warned it could not find, in order, without repeats."""
     keys = [m.group(1) for m in map(_MISSING_KEY.match, stderr.splitlines()) if m]
     return list(dict.fromkeys(keys))
+
+
+def missing_nocite_keys(metadata: Mapping[str, Any] | None, html: str) -> list[str]:
+    """Return the keys named in metadata's nocite with no reference entry in html (citeproc is silent)."""
+    text = str((metadata or {}).get("nocite", ""))
+    keys = [key.rstrip(":.#$%&+?<>~/-") for key in _NOCITE_KEY.findall(text)]
+    return [key for key in dict.fromkeys(keys) if f'id="ref-{key}"' not in html]
 
 
 @dataclass
