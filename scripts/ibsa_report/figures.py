@@ -89,3 +89,8 @@ def checked_month(ev: Evidence) -> str:
         return pd.to_datetime(latest, format="%Y-%m").strftime("%B %Y")
     except ValueError:
         return pd.to_datetime(latest, format="%Y-%m-%d").strftime("%-d %B %Y")
+
+
+def theme(ev: Evidence, theme_id: str) -> pd.Series:
+    """Return one interview theme by id."""
+    return ev["interview_themes"].set_index("theme_id").loc[theme_id]
