@@ -57,11 +57,6 @@ def cite(*source_ids: str) -> Markdown:
     return Markdown(citation(source_ids))
 
 
-def is_missing(value: object) -> bool:
-    """Tell whether a cell is empty (None, NA or NaT)."""
-    return value is None or bool(pd.isna(value))
-
-
 def date_words(value: object) -> str:
     """Write a date of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (or a timestamp) in words: 'November 2026'."""
     if isinstance(value, pd.Timestamp):
@@ -100,7 +95,7 @@ def status_words(rec: pd.Series) -> str:
 
 def in_force_words(rec: pd.Series) -> str:
     """Say when the change came into force: the date, 'not in force' if not adopted, else 'not known'."""
-    if not is_missing(rec["in_force_date"]):
+    if pd.notna(rec["in_force_date"]):
         return date_words(rec["in_force_date"])
     return "not in force" if rec["law_status"] == "not-adopted" else "not known"
 
@@ -204,7 +199,7 @@ def law_now(rec: pd.Series) -> str:
 
 def unconfirmed_note(rec: pd.Series) -> str:
     """Return a callout listing what the research could not confirm, or '' when there is nothing."""
-    if is_missing(rec["unconfirmed"]):
+    if pd.isna(rec["unconfirmed"]):
         return ""
     return f'::: {{.callout-caution title="{UNCONFIRMED_TITLE}"}}\n{escape(rec["unconfirmed"])}\n:::'
 
