@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import stats
+from . import fmt, stats
 from .evidence import Evidence
 from .tally import forces_tally, offences_tally
 
@@ -123,12 +123,8 @@ def status_counts(ev: Evidence) -> pd.Series:
 
 
 def checked_month(ev: Evidence) -> str:
-    """Return when the legal status was last checked, as 'November 2026' (or the date as recorded)."""
-    latest = str(ev["recommendations"]["checked"].max())
-    try:
-        return pd.to_datetime(latest, format="%Y-%m").strftime("%B %Y")
-    except ValueError:
-        return pd.to_datetime(latest, format="%Y-%m-%d").strftime("%-d %B %Y")
+    """Return when the legal status was last checked, in words ('November 2026')."""
+    return fmt.date_words(ev["recommendations"]["checked"].max())
 
 
 # Interviews -----------------------------------------------------------------------------------------

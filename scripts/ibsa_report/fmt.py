@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from IPython.display import Markdown
 
+DATE_FORMATS = {4: ("%Y", "%Y"), 7: ("%Y-%m", "%B %Y"), 10: ("%Y-%m-%d", "%-d %B %Y")}
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
@@ -43,3 +45,14 @@ def text(value: object) -> Markdown:
     is the only escaping (a plain str would be escaped again, and Quarto's escape leaves '<' alone).
     """
     return Markdown(escape_markdown(value))
+
+
+def date_words(value: object) -> str:
+    """Write a date of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (or a timestamp) in words: 'November 2026'."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%-d %B %Y")
+    text = str(value)
+    if len(text) not in DATE_FORMATS:
+        raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    parse, show = DATE_FORMATS[len(text)]
+    return pd.to_datetime(text, format=parse).strftime(show)

@@ -57,8 +57,8 @@ def tracker(ev: Evidence) -> pd.DataFrame:
         "Recommendation": recs["title"],
         "Area": recs["area"].str.capitalize(),
         "Status now": recs["law_status"].map(STATUS_WORDS),
-        "In force": recs["in_force_date"].dt.strftime("%-d %B %Y"),
-        "Checked": recs["checked"],
+        "In force": recs["in_force_date"].map(lambda d: fmt.date_words(d) if pd.notna(d) else None),
+        "Checked": recs["checked"].map(fmt.date_words),
     })
 
 
