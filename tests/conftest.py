@@ -23,7 +23,7 @@ def project(tmp_path: Path) -> Path:
 def seeds() -> Path:
     """Return the directory of the source documents; in CI their absence is an error, not a skip."""
     if not (SEEDS / "README.md").is_file():
-        if os.environ.get("CI"):
+        if os.environ.get("CI") and not os.environ.get("IBSA_SEEDS_OPTIONAL"):
             pytest.fail(f"source documents not found at {SEEDS}; CI must run with shared/ beside the clone")
         pytest.skip(f"source documents not found at {SEEDS} (set IBSA_SEEDS_DIR)")
     return SEEDS

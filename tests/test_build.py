@@ -154,7 +154,7 @@ def test_links_to_qmd_pages_point_to_html(built):
 
 
 def test_plain_python_fences_are_not_executed(built):
-    main = soup(built, "chapters/two.html").select_one("main")
+    main = soup(built, "chapters/two.html").select_one("main .content")
     assert [pre.get_text().strip() for pre in main.find_all("pre")] == ['print("not executed")']
 
 
@@ -182,7 +182,7 @@ def test_sitemap_search_and_404(built):
     sitemap = BeautifulSoup((built / "sitemap.xml").read_text(), "html.parser")
     assert [loc.get_text() for loc in sitemap.find_all("loc")] == [
         "https://example.org/fixture/index.html", "https://example.org/fixture/chapters/two.html",
-        "https://example.org/fixture/chapters/one.html"]
+        "https://example.org/fixture/chapters/one.html", "https://example.org/fixture/CHANGELOG.html"]
     import json
     entries = json.loads((built / "search.json").read_text())
     assert any(e["href"] == "chapters/one.html#sec-numbers" and "13,860" in e["text"] for e in entries)

@@ -104,6 +104,8 @@ def interviews_only(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name)
     (target / "chapters").mkdir()
     shutil.copy(ROOT / PAGE, target / PAGE)
+    for name in ("CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(ROOT / name, target / name)
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     config["project"]["render"] = [PAGE]
     config["website"]["navbar"]["left"] = [e for e in config["website"]["navbar"]["left"] if e["href"] == PAGE]

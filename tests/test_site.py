@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from ibsa_report.build import build_site
 from ibsa_report.chart import PLOTLY_BUNDLE
+from ibsa_report.citation import read_version
 from ibsa_report.downloads import DATASET_ZIP
 from ibsa_report.evidence import load
 from ibsa_report.project import read_config
@@ -106,3 +107,31 @@ def test_no_stale_chart_csv_is_published(site: Path) -> None:
     published = {p.stem for p in (site / "downloads").glob("*.csv")}
     drawn = {fig["id"] for page in pages() for fig in soup(site, page).select("figure.chart")}
     assert published == drawn
+
+
+@pytest.mark.parametrize("page", pages() + ["CHANGELOG.html"])
+def test_every_page_states_the_one_version_everywhere(site: Path, page: str) -> None:
+    version, date = read_version(ROOT)
+    doc = soup(site, page)
+    meta = {m["name"]: m["content"] for m in doc.select("meta[name^=citation_]")}
+    assert meta["citation_technical_report_number"] == version
+    assert meta["citation_publication_date"] == date.replace("-", "/")
+    assert f"Version {version}, released {date}." in doc.select_one("footer").get_text()
+    assert doc.select_one(".version-switcher summary").get_text() == f"Version {version} (latest)"
+    cite = doc.select_one("#cite-this")
+    assert f"(Version {version})" in cite.select_one("#cite-apa").get_text()
+    assert f"version = {{{version}}}" in cite.select_one("#cite-bibtex").get_text()
+    assert [b["data-copy"] for b in cite.select("button.cite-copy")] == ["cite-apa", "cite-bibtex"]
+    changelog = [a for a in doc.select("footer a") if a.get_text() == "Changelog"]
+    assert changelog and local_target(site, page, changelog[0]["href"]) == site / "CHANGELOG.html"
+
+
+def test_citation_bib_is_this_version(site: Path) -> None:
+    version, _ = read_version(ROOT)
+    bib = (site / "downloads" / "citation.bib").read_text(encoding="utf-8")
+    assert bib.startswith(f"@techreport{{ibsa-report-{version},")
+
+
+def test_the_changelog_page_has_a_corrections_heading(site: Path) -> None:
+    headings = [h.get_text() for h in soup(site, "CHANGELOG.html").select("main h3")]
+    assert "Corrections" in headings

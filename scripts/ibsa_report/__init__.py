@@ -1,3 +1,3 @@
 """ibsa_report: data, statistics and site build for the IBSA criminal-justice report."""
 
-__version__ = "0.1.0"
+

@@ -7,10 +7,7 @@ Then write the assets, the search index, sitemap.xml and 404.html. Output paths 
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,7 +15,7 @@ from urllib.parse import urlparse
 
 from markupsafe import Markup
 
-from . import __version__
+from .citation import citation_for, scholar_tags, apa
 from .execute import execute_document
 from .pandoc_render import Rendered, page_metadata, render_markdown
 from .project import Page, ProjectConfig
@@ -39,7 +36,9 @@ class SiteInfo:
     date: str
     citation: str
     before_body: Markup
-    favicon: str = ""
+    favicon: str
+    scholar: list[tuple[str, str]]
+    footer: list[Page]
     search: bool = True
 
 
@@ -50,11 +49,12 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     bibliography = root / config.raw["bibliography"] if config.raw.get("bibliography") else None
     info = site_info(config, before_body(config))
     env = template_env()
-    rendered = [_render_page(config, page, bibliography) for page in config.pages]
+    pages = config.pages + config.footer
+    rendered = [_render_page(config, page, bibliography) for page in pages]
 
     entries: list[dict[str, str]] = []
     for i, (page, front, body) in enumerate(rendered):
-        prev_page = config.pages[i - 1] if i > 0 else None
+        prev_page = config.pages[i - 1] if 0 < i < len(config.pages) else None
         next_page = config.pages[i + 1] if i + 1 < len(config.pages) else None
         context = page_context(config, info, page, front, body, prev_page, next_page)
         _write(out / page.output, env.get_template("page.html").render(site=info, page=context))
@@ -62,10 +62,10 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
 
     _copy_assets(root / "assets", out / "assets")
     _write(out / "search.json", to_json(entries))
-    _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in config.pages]))
+    _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in pages]))
     _write(out / "404.html", env.get_template("page.html").render(site=info, page=not_found_context(config)))
     run_stage(config, "post-render", out)
-    return [p.output for p in config.pages] + ["search.json", "sitemap.xml", "404.html"]
+    return [p.output for p in pages] + ["search.json", "sitemap.xml", "404.html"]
 
 
 def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None) -> tuple[Page, dict[str, Any], Rendered]:
@@ -77,18 +77,6 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None) -
                                                    metadata=page_metadata(doc.front_matter))
 
 
-def release_date(root: Path) -> str:
-    """Return the build date: from SOURCE_DATE_EPOCH, else the last commit, else '' (never 'now')."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
-    try:
-        done = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, check=True)
-        return done.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def before_body(config: ProjectConfig) -> Markup:
     """Return the files listed in format.html.include-before-body, as Quarto includes them."""
     listed = config.raw.get("format", {}).get("html", {}).get("include-before-body") or []
@@ -97,13 +85,11 @@ def before_body(config: ProjectConfig) -> Markup:
 
 
 def site_info(config: ProjectConfig, include: Markup = Markup("")) -> SiteInfo:
-    """Collect the site-wide template values."""
-    date = release_date(config.root)
-    year = date[:4] if date else "n.d."
-    authors = " and ".join(config.authors) or config.title
-    citation = f"{authors} ({year}). {config.title} (Version {__version__}). {config.site_url}"
+    """Collect the site-wide template values; version, date and citation from the version source."""
+    c = citation_for(config)
     favicon = str(config.raw.get("website", {}).get("favicon", ""))
-    return SiteInfo(config.title, config.lang, config.pages, __version__, date, citation, include, favicon)
+    return SiteInfo(config.title, config.lang, config.pages, c.version, c.date, apa(c), include, favicon,
+                    scholar_tags(c), config.footer)
 
 
 def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[str, Any], body: Rendered,
@@ -113,11 +99,7 @@ def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[
     description = str(front.get("description", config.description))
     depth = len(PurePosixPath(page.output).parts) - 1
     url = config.site_url + ("" if page.output == "index.html" else page.output)
-    meta = [("citation_title", config.title)]
-    meta += [("citation_author", a) for a in config.authors]
-    if info.date:
-        meta.append(("citation_publication_date", info.date.replace("-", "/")))
-    meta.append(("citation_technical_report_number", __version__))
+    meta = info.scholar
     og = [("og:title", title), ("og:description", description), ("og:type", "website" if page.output == "index.html" else "article"),
           ("og:url", url), ("og:site_name", config.title), ("og:locale", config.lang.replace("-", "_"))]
     return {

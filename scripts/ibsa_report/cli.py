@@ -7,6 +7,10 @@ from pathlib import Path
 import click
 
 from .build import BuildError, build_site
+from .citation import read_version
+from .publish import PublishError, publish as publish_site
+from .release import ReleaseError, release as cut_release
+from .versions import freeze
 from .problems import to_json
 from .summary import summary_lines
 from .validate import validate_project
@@ -75,3 +79,64 @@ def build(project: Path, engine: str) -> None:
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine")
+
+
+@cli.command()
+@click.argument("version")
+@click.option("--no-git", is_flag=True, help="Do not commit or tag; print the git commands instead.")
+@click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True)
+@click.pass_obj
+def release(project: Path, version: str, no_git: bool, engine: str) -> None:
+    """Release VERSION: set it everywhere, build, archive under _site/v/VERSION/, commit and tag.
+
+    Refuses, changing nothing, unless the data validate, VERSION is greater than the current one,
+    CHANGELOG.md has a '## [VERSION]' entry and (with git) the working tree is clean.
+
+    Example:
+
+        ibsa-report release 1.1.0
+    """
+    try:
+        done = cut_release(project, version, use_git=not no_git, engine=engine)
+    except (ReleaseError, BuildError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"released {done.version}: archived in {done.archive}")
+    for command in done.git_commands:
+        click.echo(("run: " if no_git else "ran: ") + " ".join(command))
+    click.echo(f"then: git push origin main v{done.version}  (and `ibsa-report publish`)")
+
+
+@cli.command()
+@click.pass_obj
+def archive(project: Path) -> None:
+    """Archive the built _site/ as the current version (CITATION.cff) under _site/v/<version>/.
+
+    CI runs this after building a release tag; `release` does it for you locally.
+
+    Example:
+
+        ibsa-report archive
+    """
+    version, _ = read_version(project)
+    try:
+        target = freeze(project / "_site", version)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"archived version {version} in {target}")
+
+
+@cli.command()
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch GitHub Pages serves.")
+@click.pass_obj
+def publish(project: Path, branch: str) -> None:
+    """Commit the built _site/ (with every archived version) as the tree of the Pages branch.
+
+    Example:
+
+        ibsa-report publish && git push origin gh-pages
+    """
+    try:
+        commit = publish_site(project, branch)
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"published _site/ to {branch} as {commit[:12]}")

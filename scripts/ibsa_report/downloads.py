@@ -1,20 +1,17 @@
-"""The post-render step: publish the chart CSVs and the whole dataset under downloads/.
+"""Publish the chart CSVs and the whole dataset under downloads/ (part of the post-render step).
 
-Run by `_quarto.yml` (`python -m ibsa_report.downloads`) after every render, with either engine:
-copies `_downloads/*.csv` (written by the charts as the chapters ran) to `<output>/downloads/`, and
+Copies `_downloads/*.csv` (written by the charts as the chapters ran) to `<output>/downloads/`, and
 zips `data/` (datapackage.json and every CSV it lists) as `<output>/downloads/<DATASET_ZIP>`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import zipfile
 from pathlib import Path
 
 from .chart import DOWNLOADS_SOURCE
-from .project import find_root
 
 DATASET_ZIP = "ibsa-report-data.zip"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same data always gives the same bytes
@@ -49,7 +46,3 @@ def publish_downloads(root: Path, out: Path) -> list[Path]:
     written.append(write_dataset_zip(root / "data", target / DATASET_ZIP))
     return written
 
-
-if __name__ == "__main__":
-    project = find_root()
-    publish_downloads(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))

@@ -35,6 +35,7 @@ class ProjectConfig:
     site_url: str
     lang: str
     pages: list[Page]
+    footer: list[Page]
     authors: list[str]
     execute: dict[str, Any]
     raw: dict[str, Any]
@@ -64,6 +65,12 @@ def read_config(root: Path) -> ProjectConfig:
     for page in pages:
         if not (root / page.source).is_file():
             raise ValueError(f"{CONFIG}: website.navbar.left lists {page.source}, which does not exist")
+    footer = [Page(item["href"], item.get("text", item["href"]))
+              for side in ("left", "center", "right") for item in (site.get("page-footer", {}) or {}).get(side, []) or []
+              if isinstance(item, dict) and not str(item.get("href", "")).startswith(("http:", "https:"))]
+    for page in footer:
+        if not (root / page.source).is_file():
+            raise ValueError(f"{CONFIG}: website.page-footer links to {page.source}, which does not exist")
     site_url = os.environ.get("SITE_URL") or site.get("site-url", "")
     return ProjectConfig(
         root=root,
@@ -72,6 +79,7 @@ def read_config(root: Path) -> ProjectConfig:
         site_url=site_url if site_url.endswith("/") else site_url + "/",
         lang=raw.get("lang", "en"),
         pages=pages,
+        footer=footer,
         authors=[a["name"] if isinstance(a, dict) else str(a) for a in raw.get("author", [])],
         execute=dict(raw.get("execute", {})),
         raw=raw,

@@ -1,0 +1,184 @@
+"""Releases in a scratch git repository: refusals change nothing; archived versions never change."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from ibsa_report.citation import apa, read_citation
+from ibsa_report.cli import cli
+from ibsa_report.release import VERSIONED
+
+from conftest import ROOT
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def add_changelog_entry(repo: Path, version: str, text: str) -> None:
+    log = repo / "CHANGELOG.md"
+    log.write_text(log.read_text(encoding="utf-8").replace(
+        "## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}]\n\n- {text}\n"), encoding="utf-8")
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A scratch git repository holding the fixture project, the real data and assets, committed."""
+    project = tmp_path / "repo"
+    shutil.copytree(FIXTURE, project)
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "assets", project / "assets")
+    (project / ".gitignore").write_text("_site/\n_site.*/\n.staging*/\n_downloads/\n_includes/\n"
+                                        "references.json\n.archives/\n", encoding="utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "config", "user.email", "test@example.org")
+    git(project, "config", "user.name", "Test")
+    add_changelog_entry(project, "1.0.0", "First release.")
+    example = apa(read_citation(project))
+    (project / "README.md").write_text(f"# Fixture\n\nCite as:\n\n> {example[:40]}\n> {example[40:]}\n", encoding="utf-8")
+    commit_all(project, "Start")
+    return project
+
+
+def run(repo: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(repo), *args])
+
+
+def snapshot(repo: Path) -> dict[str, str]:
+    """Hash the versioned files, and record HEAD and the tags."""
+    state = {name: hashlib.sha256((repo / name).read_bytes()).hexdigest() for name in VERSIONED
+             if (repo / name).exists()}
+    state["HEAD"] = git(repo, "rev-parse", "HEAD")
+    state["tags"] = git(repo, "tag")
+    return state
+
+
+def zipped_forces(repo: Path, ref: str) -> bytes:
+    """Return forces.csv from the dataset zip stored at ref."""
+    data = subprocess.run(["git", "show", ref], cwd=repo, capture_output=True, check=True).stdout
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("forces.csv")
+
+
+def blobs(repo: Path, ref: str, path: str) -> dict[str, str]:
+    """Return {file: blob id} under path in ref."""
+    lines = git(repo, "ls-tree", "-r", ref, path).splitlines()
+    return {line.split("\t")[1]: line.split()[2] for line in lines}
+
+
+@pytest.mark.parametrize("prepare, args, message", [
+    (lambda r: None, ["release", "0.1.0"], "Error: version 0.1.0 is not greater than the current version 0.1.0 (in CITATION.cff)\n"),
+    (lambda r: None, ["release", "0.0.9"], "Error: version 0.0.9 is not greater than the current version 0.1.0 (in CITATION.cff)\n"),
+    (lambda r: None, ["release", "2.0.0"], "Error: CHANGELOG.md has no entry for 2.0.0: add a '## [2.0.0]' section saying "
+                                           "what changed (and any corrected figures under 'Corrections'), then run again\n"),
+    (lambda r: None, ["release", "1.0"], "Error: version '1.0' is not of the form X.Y.Z (three whole numbers)\n"),
+    (lambda r: (r / "index.qmd").write_text("changed\n", encoding="utf-8"), ["release", "1.0.0"],
+     "Error: the working tree has uncommitted changes: commit or stash them first, so that the release is exactly "
+     "what the tag names\n"),
+])
+def test_a_refused_release_says_why_and_changes_nothing(repo: Path, prepare, args, message) -> None:
+    prepare(repo)
+    before = snapshot(repo)
+    result = run(repo, *args)
+    assert result.exit_code == 1
+    assert result.output == message
+    assert snapshot(repo) == before
+    assert not (repo / "_site").exists()
+
+
+def test_invalid_data_refuses_the_release(repo: Path) -> None:
+    counts = repo / "data" / "foi_force_counts.csv"
+    counts.write_text(counts.read_text(encoding="utf-8").replace("bedfordshire,30,262", "bedfordshire,300,262"),
+                      encoding="utf-8")
+    commit_all(repo, "Break the data")
+    before = snapshot(repo)
+    result = run(repo, "release", "1.0.0")
+    assert result.exit_code == 1
+    assert "data/foi_force_counts.csv:" in result.output and "a release needs valid data" in result.output
+    assert snapshot(repo) == before
+
+
+def test_no_git_prints_the_commands_and_commits_nothing(repo: Path) -> None:
+    head = git(repo, "rev-parse", "HEAD")
+    result = run(repo, "release", "1.0.0", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert "run: git tag -a v1.0.0 -m Version 1.0.0" in result.output
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == ""
+    assert 'version: "1.0.0"' in (repo / "_quarto.yml").read_text(encoding="utf-8")
+
+
+def test_two_releases_and_a_publish_keep_every_version(repo: Path) -> None:
+    # Release 1.0.0 and publish it.
+    result = run(repo, "release", "1.0.0")
+    assert result.exit_code == 0, result.output
+    assert git(repo, "tag") == "v1.0.0"
+    assert git(repo, "log", "-1", "--format=%s") == "Release 1.0.0"
+    assert git(repo, "status", "--porcelain") == "", "the release commit left files behind"
+    assert apa(read_citation(repo)) in (repo / "README.md").read_text(encoding="utf-8")
+    assert "(Version 1.0.0)" in apa(read_citation(repo))
+    assert run(repo, "publish").exit_code == 0
+    first = blobs(repo, "gh-pages", "v/1.0.0")
+    assert "v/1.0.0/index.html" in first
+
+    # A fresh checkout has no _site/: archives must come from the Pages branch.
+    shutil.rmtree(repo / "_site")
+    forces = repo / "data" / "forces.csv"
+    forces.write_text(forces.read_text(encoding="utf-8").replace("Bedfordshire Police", "Bedfordshire Police Service"),
+                      encoding="utf-8")
+    add_changelog_entry(repo, "1.1.0", "Renamed a force.")
+    commit_all(repo, "Change the data")
+    result = run(repo, "release", "1.1.0")
+    assert result.exit_code == 0, result.output
+    assert run(repo, "publish").exit_code == 0
+
+    # Change the data again and publish main, unreleased.
+    forces.write_text(forces.read_text(encoding="utf-8").replace("Cambridgeshire Constabulary", "Cambridgeshire Police"),
+                      encoding="utf-8")
+    commit_all(repo, "Change the data again")
+    assert run(repo, "build", "--engine", "builtin").exit_code == 0
+    assert run(repo, "publish").exit_code == 0
+
+    assert blobs(repo, "gh-pages", "v/1.0.0") == first, "archived 1.0.0 changed"
+    assert "v/1.1.0/index.html" in blobs(repo, "gh-pages", "v/1.1.0")
+    assert git(repo, "cat-file", "-e", "gh-pages:index.html") == ""
+    index = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert index == {"latest": "1.1.0", "versions": [{"version": "1.1.0", "path": "v/1.1.0/"},
+                                                      {"version": "1.0.0", "path": "v/1.0.0/"}]}
+    live = BeautifulSoup(git(repo, "show", "gh-pages:index.html"), "html.parser")
+    assert [a["href"] for a in live.select(".version-switcher a")] == ["index.html", "v/1.0.0/index.html"]
+    assert live.select_one(".version-switcher summary").get_text() == "Version 1.1.0 (latest)"
+    assert not live.select(".archive-banner") and not live.select('meta[name="robots"]')
+
+    old = BeautifulSoup(git(repo, "show", "gh-pages:v/1.0.0/chapters/one.html"), "html.parser")
+    assert old.select_one(".archive-banner").get_text().startswith("You are reading version 1.0.0")
+    assert old.select_one(".archive-banner a")["href"] == "../../../chapters/one.html"
+    assert old.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert old.select_one('link[rel="canonical"]')["href"] == "https://example.org/fixture/chapters/one.html"
+    assert b"Bedfordshire Police Service" not in zipped_forces(repo, "gh-pages:v/1.0.0/downloads/ibsa-report-data.zip")
+    assert b"Bedfordshire Police Service" in zipped_forces(repo, "gh-pages:v/1.1.0/downloads/ibsa-report-data.zip")
+
+
+def test_publishing_a_site_that_lost_an_archive_is_refused(repo: Path) -> None:
+    assert run(repo, "release", "1.0.0").exit_code == 0
+    assert run(repo, "publish").exit_code == 0
+    shutil.rmtree(repo / "_site" / "v" / "1.0.0")
+    result = run(repo, "publish")
+    assert result.exit_code == 1
+    assert "lacks archived versions 1.0.0 that gh-pages has" in result.output
