@@ -382,3 +382,8 @@ def test_output_is_deterministic(bibliography: Path) -> None:
     first = render_markdown(markdown, bibliography=bibliography)
     second = render_markdown(markdown, bibliography=bibliography)
     assert first == second
+
+
+def test_links_to_markdown_pages_point_to_html() -> None:
+    rendered = render_markdown("See the [changelog](../CHANGELOG.md#corrections) and [notes](notes.md).\n")
+    assert 'href="../CHANGELOG.html#corrections"' in rendered.html and 'href="notes.html"' in rendered.html
