@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwrig
 
 from ibsa_report.browser import launch, missing_browser
 from ibsa_report.project import read_config
-from ibsa_report.serve import serve
+from ibsa_report.serve import serve, site_pages
 
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class ServedSite:
     @property
     def pages(self) -> list[str]:
         """Return every .html file in the site (walked, not listed), relative to its root."""
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+        return site_pages(self.root)
 
     def url(self, page: str) -> str:
         """Return the address of a page of the site."""

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from ibsa_report.serve import site_pages
+
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"))
 NOT_FETCHED = ("mailto", "tel", "data", "javascript")
 EXTERNAL = "external"
@@ -36,7 +38,7 @@ class BuiltSite:
 
     def pages(self) -> list[str]:
         """Return every HTML page of the site, relative to its root."""
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+        return site_pages(self.root)
 
     def soup(self, page: str) -> BeautifulSoup:
         """Return a page, parsed."""

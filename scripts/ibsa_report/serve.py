@@ -83,6 +83,11 @@ class StaticHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+def site_pages(site: Path) -> list[str]:
+    """Return every HTML page of a built site (found by walking it), as paths relative to it."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
 @contextmanager
 def serve(site: Path, prefix: str = "/", *, use_gzip: bool = False, max_age: int | None = None) -> Iterator[str]:
     """Serve site at http://127.0.0.1:<free port><prefix> in a thread; yield that base URL."""
