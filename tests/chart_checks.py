@@ -1,7 +1,8 @@
 """Check a chart as published: every plotted point must be a row of its CSV download.
 
 Written from the page's side, independent of the chart helper: it reads the figure JSON out of the
-HTML and the CSV as a reader downloads it, and follows each point's row number (customdata) to the
+HTML (or, in the browser tests, the figure data plotly holds in the page) and the CSV as a reader
+downloads it, and follows each point's row number (customdata) to the
 columns its trace names (meta), undoing only what the page does to text for plotly (HTML escaping
 and <br> line breaks).
 """

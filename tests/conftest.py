@@ -1,12 +1,16 @@
-"""Shared fixtures: a scratch copy of the project's data, and the source documents when present."""
+"""Shared fixtures: a scratch copy of the project's data, the real site built once, and the source documents."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from ibsa_report.build import build_site
+from ibsa_report.project import copy_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("IBSA_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
@@ -20,6 +24,14 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the project with the real site built once per session in its _site/."""
+    project = copy_sources(ROOT, tmp_path_factory.mktemp("report") / "project")
+    build_site(project, "builtin")
+    return project
+
+
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     """Return the directory of the source documents; in CI their absence is an error, not a skip."""
     if not (SEEDS / "README.md").is_file():
@@ -27,3 +39,9 @@ def seeds() -> Path:
             pytest.fail(f"source documents not found at {SEEDS}; CI must run with shared/ beside the clone")
         pytest.skip(f"source documents not found at {SEEDS} (set IBSA_SEEDS_DIR)")
     return SEEDS
+
+
+def tree_hashes(site: Path) -> dict[str, str]:
+    """Return the SHA-256 of every file under site, by relative path."""
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
@@ -16,7 +15,7 @@ from ibsa_report.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, tree_hashes
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
 
@@ -34,12 +33,6 @@ def make_project(target: Path) -> Path:
         "avon-and-somerset,Avon and Somerset Constabulary,Avon and Somerset",
         f"avon-and-somerset,Avon and Somerset Constabulary,{SCRIPT}"), encoding="utf-8")
     return target
-
-
-def tree_hashes(site: Path) -> dict[str, str]:
-    """Return the SHA-256 of every file under site, by relative path."""
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def soup(site: Path, page: str) -> BeautifulSoup:

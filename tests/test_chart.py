@@ -165,3 +165,21 @@ def test_missing_values_are_blank_in_the_csv_and_null_in_the_plot(page: Path) ->
     assert (page / "_downloads" / "chart-gaps.csv").read_text(encoding="utf-8").splitlines()[2] == "y,,2,0.25"
     assert c.figure["data"][0]["text"] == ["n1", None]
     assert "–" in parse(c).select("details td")[5].get_text()
+
+
+def test_the_plotly_default_baseline_inlines_plotly_js_in_every_chart(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(chart_mod.CHARTS_MODE, "plotly-default")
+    first, second = parse(make("chart-one")), parse(make("chart-two"))
+    for doc, chart_id in ((first, "chart-one"), (second, "chart-two")):
+        assert doc.find_all("script", src=True) == [], "the baseline loads nothing from the site"
+        inline = "".join(s.get_text() for s in doc.find_all("script"))
+        assert f"plotly.js v{get_plotlyjs_version()}" in inline
+        assert doc.select_one(f"#{chart_id}-plot") is not None and doc.select_one(".chart-spec") is None
+        assert doc.select_one("a.chart-download")["href"] == f"../downloads/{chart_id}.csv"
+        assert len(doc.select("details.chart-table tbody tr")) == 3
+
+
+def test_an_unknown_charts_mode_is_an_error(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(chart_mod.CHARTS_MODE, "cdn")
+    with pytest.raises(ValueError, match="IBSA_CHARTS='cdn' is not one of site, plotly-default"):
+        make()._repr_html_()

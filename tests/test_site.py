@@ -1,16 +1,14 @@
-"""Build the real report once and check what readers get: charts, downloads, support line, headline counts."""
+"""Check what readers get from the real site (built once per session): charts, downloads, helpline, counts."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report.build import build_site
 from ibsa_report.chart import PLOTLY_BUNDLE
 from ibsa_report.citation import read_version
 from ibsa_report.downloads import DATASET_ZIP
@@ -20,17 +18,12 @@ from ibsa_report.project import read_config
 from chart_checks import assert_plot_matches_csv, figure_spec
 from conftest import ROOT
 
-SKIP = shutil.ignore_patterns(".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes",
-                              "references.json", "__pycache__", ".pytest_cache", "*.egg-info", "tests")
 CHARTLESS = {"index.html", "chapters/methods.html"}  # the landing page and methods need no chart
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("report") / "project"
-    shutil.copytree(ROOT, project, ignore=SKIP)
-    build_site(project, "builtin")
-    return project / "_site"
+def site(real_project: Path) -> Path:
+    return real_project / "_site"
 
 
 def pages() -> list[str]:

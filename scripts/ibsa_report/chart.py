@@ -5,6 +5,9 @@ Every chart on the site is made here, from a tidy frame that holds exactly the p
   the columns behind x, y (and hover text), so anyone can check the plot against the CSV;
 - the frame is written to `_downloads/<chart-id>.csv`, copied to `downloads/` after rendering;
 - the page loads plotly.js once, from the site (`assets/vendor/`), never from a CDN or inlined.
+
+`IBSA_CHARTS=plotly-default` in the environment draws each plot instead as plotly's own offline HTML
+(`plotly.io.to_html`, plotly.js inlined in every chart): the baseline `ibsa-report bench` compares with.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs_version
 
@@ -32,6 +36,8 @@ CHART_SCRIPT = "assets/charts.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
 CHART_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+CHARTS_MODE = "IBSA_CHARTS"  # environment: "site" (the default) or "plotly-default" (the bench baseline)
+CHARTS_MODES = ("site", "plotly-default")
 
 _page: dict[str, Any] = {"loader": False, "ids": set()}  # one kernel renders one page
 
@@ -201,9 +207,25 @@ def table_html(data: pd.DataFrame) -> Markup:
     return Markup(data.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–"))
 
 
+def charts_mode() -> str:
+    """Return how plots are drawn, from IBSA_CHARTS: 'site' (default) or 'plotly-default'."""
+    mode = os.environ.get(CHARTS_MODE, "") or "site"
+    if mode not in CHARTS_MODES:
+        raise ValueError(f"{CHARTS_MODE}={mode!r} is not one of {', '.join(CHARTS_MODES)}")
+    return mode
+
+
+def plotly_default_html(c: Chart) -> Markup:
+    """Render the plot as plotly's own offline HTML: plotly.js and the figure inlined in the page."""
+    figure = {"data": c.figure["data"], "layout": c.figure["layout"]}
+    return Markup(pio.to_html(figure, config=c.figure["config"], include_plotlyjs=True, full_html=False,
+                              div_id=f"{c.chart_id}-plot"))
+
+
 def chart_html(c: Chart) -> str:
     """Render a chart's figure, caption, source, links, table fallback and (once per page) the loader."""
+    inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
-        chart=c, spec=spec_json(c.figure), table=table_html(c.data),
+        chart=c, spec=spec_json(c.figure), table=table_html(c.data), inline_plot=inline,
         csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, script=c.root + CHART_SCRIPT,
     )

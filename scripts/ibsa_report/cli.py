@@ -140,3 +140,41 @@ def publish(project: Path, branch: str) -> None:
     except PublishError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"published _site/ to {branch} as {commit[:12]}")
+
+
+@cli.command()
+@click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
+              help="auto: Quarto if it is on the PATH, else the built-in engine.")
+@click.pass_obj
+def bench(project: Path, engine: str) -> None:
+    """Build the site as shipped and with plotly's defaults; compare build time and bytes in Chromium.
+
+    Prints a table and exits 1, naming each one, if the shipped site misses a budget: first visit to
+    any page at most 500 KiB, a second page at most 80 KiB, chart pages at least 3x lighter than the
+    baseline, build at most 60 s. Needs Playwright and Chromium (see `.ci/run`).
+
+    Example:
+
+        ibsa-report bench --engine builtin
+    """
+    from .bench import budget_failures, report_lines, run_bench
+    from .browser import missing_browser
+
+    if (reason := missing_browser()) is not None:
+        raise click.ClickException(reason)
+    try:
+        results = run_bench(project, engine, log=lambda line: click.echo(line, err=True))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report_lines(results):
+        click.echo(line)
+    failures = budget_failures(results)
+    for line in failures:
+        click.echo(f"over budget: {line}", err=True)
+    if failures:
+        raise click.ClickException(f"{len(failures)} budget(s) not met")
+    click.echo("all budgets met")
+
+
+if __name__ == "__main__":
+    cli()

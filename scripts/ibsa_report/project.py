@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 import yaml
 
 CONFIG = "_quarto.yml"
+# What a copy of the project's sources leaves out: builds, environments, caches and the tests.
+NOT_SOURCES = (".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes", "references.json",
+               "__pycache__", ".pytest_cache", "*.egg-info", "tests")
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,9 @@ def read_config(root: Path) -> ProjectConfig:
         execute=dict(raw.get("execute", {})),
         raw=raw,
     )
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """Copy the project's sources (pages, data, assets, scripts; no builds or tests) to target."""
+    shutil.copytree(root, target, ignore=shutil.ignore_patterns(*NOT_SOURCES))
+    return target

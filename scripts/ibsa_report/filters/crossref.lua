@@ -63,7 +63,8 @@ local function collect(doc)
   return targets
 end
 
--- Return a copy of the attributes with the float classes added and the id kept.
+-- Return a copy of the attributes with the float classes added and the id kept. A table float
+-- scrolls sideways on a narrow screen, so it takes a tab stop for keyboard users to scroll it.
 local function float_attr(attr, kind)
   local classes = pandoc.List({ "quarto-float", CLASSES[kind] })
   for _, class in ipairs(attr.classes) do
@@ -71,7 +72,11 @@ local function float_attr(attr, kind)
       classes:insert(class)
     end
   end
-  return pandoc.Attr(attr.identifier, classes, attr.attributes)
+  local attributes = attr.attributes
+  if kind == "tbl" then
+    attributes.tabindex = "0"
+  end
+  return pandoc.Attr(attr.identifier, classes, attributes)
 end
 
 -- Build a numbered Figure block from its content and caption inlines.

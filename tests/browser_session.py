@@ -1,0 +1,155 @@
+"""Fixtures and helpers for the browser tests: one Chromium per session, the real site served on localhost.
+
+Every browser context routes all its requests through RequestLog, which lets through only those for
+the local server and records (and aborts) any other. PageLog records what a page reports as an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
+
+from ibsa_report.browser import launch, missing_browser
+from ibsa_report.project import read_config
+from ibsa_report.serve import serve, site_pages
+
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route
+
+CHART_TIMEOUT_MS = 15_000
+CHARTS_DRAWN = """() => [...document.querySelectorAll(".chart-plot")]
+  .every(plot => plot.classList.contains("chart-drawn") && plot.querySelector("svg.main-svg"))"""
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """A built site served on localhost: where its files are, its base URL and its pages."""
+
+    root: Path
+    base: str
+
+    @property
+    def pages(self) -> list[str]:
+        """Return every .html file in the site (walked, not listed), relative to its root."""
+        return site_pages(self.root)
+
+    def url(self, page: str) -> str:
+        """Return the address of a page of the site."""
+        return self.base + page
+
+
+@dataclass
+class RequestLog:
+    """Every request of a browser context; those for other hosts are aborted and listed in foreign."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> None:
+        """Record every request of the context, and route each: local ones go on, others are aborted."""
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.route("**/*", self._route)
+
+    def _route(self, route: Route) -> None:
+        if self.is_local(route.request.url):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def is_local(self, url: str) -> bool:
+        """Tell whether a URL is for the local server (or has no host, like data: URLs)."""
+        parts = urlsplit(url)
+        return not parts.netloc or f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def other_hosts(self) -> list[str]:
+        """Return every requested URL that is not for the local server."""
+        return sorted({url for url in self.requests if not self.is_local(url)} | set(self.foreign))
+
+
+@dataclass
+class PageLog:
+    """What a page reported as an error: console errors, uncaught exceptions, failed responses, dialogs."""
+
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        """Listen to the page's console, errors, responses and dialogs (dismissing every dialog)."""
+        page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} ({r.failure})"))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+
+@dataclass
+class Tab:
+    """A browser tab with its log."""
+
+    page: Page
+    log: PageLog
+
+
+def open_tab(context: BrowserContext, url: str, *, width: int = 1280, height: int = 800) -> Tab:
+    """Open url in a new tab of the context, wait until every chart is drawn, and return the tab."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    log = PageLog()
+    log.attach(page)
+    page.goto(url, wait_until="load")
+    try:
+        page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        log.errors.append(f"charts not all drawn {CHART_TIMEOUT_MS} ms after load")
+    return Tab(page, log)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Start Debian's Chromium once per session; skip without it locally, fail without it in CI."""
+    reason = missing_browser()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def served_site(real_project: Path) -> Iterator[ServedSite]:
+    """Serve the real site, built once per session, under its site-url path on localhost."""
+    yield from serve_project(real_project)
+
+
+def serve_project(project: Path) -> Iterator[ServedSite]:
+    """Serve a built project's _site/ under the path of its site-url, as the published site is."""
+    prefix = urlsplit(read_config(project).site_url).path
+    with serve(project / "_site", prefix) as base:
+        yield ServedSite(project / "_site", base)
+
+
+@pytest.fixture
+def context(browser: Browser, served_site: ServedSite) -> Iterator[tuple[BrowserContext, RequestLog]]:
+    """Return a fresh browser context (empty cache) whose requests are logged and kept local."""
+    ctx = browser.new_context()
+    requests = RequestLog(origin="{0.scheme}://{0.netloc}".format(urlsplit(served_site.base)))
+    requests.attach(ctx)
+    yield ctx, requests
+    ctx.close()

@@ -1,0 +1,252 @@
+"""The built site in Chromium, served on localhost: every page found by walking _site/, checked as readers use it.
+
+Each test visits every page and lists every problem it finds before failing, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Locator, expect
+
+from ibsa_report.build import build_site
+from ibsa_report.project import copy_sources
+
+from browser_session import (  # noqa: F401  (fixtures)
+    RequestLog, ServedSite, Tab, browser, context, open_tab, served_site, serve_project,
+)
+from chart_checks import assert_plot_matches_csv
+from conftest import ROOT
+
+Local = tuple[BrowserContext, RequestLog]  # the context fixture: a fresh context and its request log
+SERIOUS = {"serious", "critical"}
+NARROW = 375
+SCRIPT = "<script>alert(1)</script>"
+FIGURE_DATA = "id => document.getElementById(id).data"
+FETCH = """async url => { const r = await fetch(url); return { status: r.status, text: await r.text() }; }"""
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+FOCUSED = """() => { const el = document.activeElement;
+  return { tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, href: el.getAttribute('href'),
+           inMain: !!el.closest('main'), inHeaderNav: !!el.closest('header nav') }; }"""
+HEADER_NAV_LINKS = "() => [...document.querySelectorAll('header nav a[href]')].map(a => a.getAttribute('href'))"
+
+
+def visits(served_site: ServedSite, context: BrowserContext, **size: int) -> Iterator[tuple[str, Tab]]:
+    """Open every page of the site in turn (charts drawn); yield its path and tab, closing each after."""
+    for page in served_site.pages:
+        tab = open_tab(context, served_site.url(page), **size)
+        try:
+            yield page, tab
+        finally:
+            tab.page.close()
+
+
+def charts(tab: Tab) -> list[tuple[str, Locator]]:
+    """Return every chart figure on the tab's page, with its id."""
+    figures = tab.page.locator("figure.chart")
+    return [(figures.nth(i).get_attribute("id"), figures.nth(i)) for i in range(figures.count())]
+
+
+def test_pages_are_found_by_walking_the_site(served_site: ServedSite) -> None:
+    pages = served_site.pages
+    assert {"index.html", "404.html"} <= set(pages)
+    assert any(page.startswith("chapters/") for page in pages), pages
+
+
+def test_every_page_loads_without_errors_and_draws_every_chart(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    problems, drawn = [], 0
+    for page, tab in visits(served_site, ctx):
+        problems += [f"{page}: {error}" for error in tab.log.errors]
+        figures = tab.page.locator("figure.chart").count()
+        plots = tab.page.locator("figure.chart .chart-plot.chart-drawn:has(svg.main-svg)").count()
+        if plots != figures:
+            problems.append(f"{page}: {plots} of {figures} charts drawn")
+        drawn += plots
+    assert not problems, "\n".join(problems)
+    assert drawn > 0, "no chart was drawn on any page"
+
+
+ChartCheck = Callable[[str, Tab, str, Locator], list[str]]  # (page, tab, chart id, figure) -> problems
+
+
+def every_chart(served_site: ServedSite, ctx: BrowserContext, check: ChartCheck) -> list[str]:
+    """Run check(page, tab, chart id, figure) on every chart of every page; return all the problems found."""
+    problems = []
+    for page, tab in visits(served_site, ctx):
+        for chart_id, figure in charts(tab):
+            problems += [f"{page}#{chart_id}: {problem}" for problem in check(page, tab, chart_id, figure)]
+    return problems
+
+
+def test_every_download_link_returns_the_data_of_its_chart(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    checked = []
+
+    def download(page: str, tab: Tab, chart_id: str, figure: Locator) -> list[str]:
+        link = figure.locator("a.chart-download")
+        if link.count() != 1 or link.inner_text().strip() != "Download data (CSV)":
+            return [f"{link.count()} 'Download data (CSV)' links"]
+        response = tab.page.evaluate(FETCH, link.evaluate("a => a.href"))
+        if response["status"] != 200:
+            return [f"the CSV answered HTTP {response['status']}"]
+        try:
+            checked.append(assert_plot_matches_csv({"data": tab.page.evaluate(FIGURE_DATA, f"{chart_id}-plot")},
+                                                   response["text"]))
+        except AssertionError as exc:
+            return [str(exc)]
+        return []
+
+    problems = every_chart(served_site, ctx, download)
+    assert not problems, "\n".join(problems)
+    assert sum(checked) > 0, "no plotted point was checked against a download"
+
+
+def test_every_permalink_lands_on_its_chart(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    landed = []
+
+    def permalink(page: str, tab: Tab, chart_id: str, figure: Locator) -> list[str]:
+        links = figure.locator("a.chart-permalink")
+        href = links.first.get_attribute("href") if links.count() == 1 else None
+        if href != f"#{chart_id}":
+            return [f"{links.count()} permalinks, the first to {href!r}"]
+        arrival = open_tab(tab.page.context, served_site.url(page) + href)
+        try:
+            target = arrival.page.evaluate("() => document.querySelector(':target')?.id")
+            if target != chart_id:
+                return [f"the :target after following {href} is {target!r}"]
+            expect(arrival.page.locator(f"figure#{chart_id}")).to_be_in_viewport(timeout=2_000)
+        except AssertionError:
+            return [f"the chart is not in the viewport after following {href}"]
+        finally:
+            arrival.page.close()
+        landed.append(chart_id)
+        return []
+
+    problems = every_chart(served_site, ctx, permalink)
+    assert not problems, "\n".join(problems)
+    assert landed, "no permalink was followed"
+
+
+def test_no_request_goes_to_another_host(served_site: ServedSite, context: Local) -> None:
+    ctx, requests = context
+    for _, tab in visits(served_site, ctx):
+        tab.page.evaluate(OPEN_DETAILS)
+        search = tab.page.locator("#search-box")
+        if search.count():
+            search.fill("charging")
+            expect(tab.page.locator("#search-results li").first).to_be_visible()
+    assert requests.other_hosts() == []
+    assert any(url.endswith("search.json") for url in requests.requests), "the search index was never fetched"
+    assert any(url.endswith(".min.js") for url in requests.requests), "plotly.js was never fetched"
+
+
+def test_the_request_log_catches_and_stops_other_hosts(context: Local) -> None:
+    ctx, requests = context
+    page = ctx.new_page()
+    page.set_content('<img src="http://example.invalid/pixel.png" alt="">')
+    page.wait_for_timeout(200)
+    assert requests.other_hosts() == ["http://example.invalid/pixel.png"]
+    assert requests.foreign == ["http://example.invalid/pixel.png"]
+
+
+@pytest.mark.parametrize("width", [1280, NARROW])
+def test_axe_finds_no_serious_or_critical_violation(served_site: ServedSite, context: Local, width: int) -> None:
+    ctx, _ = context
+    problems = []
+    for page, tab in visits(served_site, ctx, width=width):
+        for violation in Axe().run(tab.page).response["violations"]:
+            if violation["impact"] in SERIOUS:
+                where = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+                problems.append(f"{page}: {violation['id']} ({violation['impact']}): {violation['help']} at {where}")
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_scrolls_sideways_at_375_px(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    problems = []
+    for page, tab in visits(served_site, ctx, width=NARROW):
+        for state in ("as loaded", "with every <details> open"):
+            if state != "as loaded":
+                tab.page.evaluate(OPEN_DETAILS)
+            scroll, client = tab.page.evaluate(SIDEWAYS)
+            if client != NARROW or scroll > client:
+                problems.append(f"{page} {state}: {scroll} px wide in a {client} px viewport")
+    assert not problems, "\n".join(problems)
+
+
+def test_skip_link_and_navigation_work_from_the_keyboard(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    problems = []
+    for page, tab in visits(served_site, ctx):
+        keys = tab.page.keyboard
+        keys.press("Tab")
+        first = tab.page.evaluate(FOCUSED)
+        if "skip-link" not in first["cls"].split() or not first["href"].startswith("#"):
+            problems.append(f"{page}: the first Tab focuses {first}, not the skip link")
+            continue
+        if not tab.page.locator("a.skip-link").is_visible() or tab.page.locator("a.skip-link").bounding_box()["x"] < 0:
+            problems.append(f"{page}: the focused skip link is not on screen")
+        keys.press("Enter")
+        if tab.page.evaluate(FOCUSED)["id"] != first["href"][1:]:
+            problems.append(f"{page}: Enter on the skip link leaves focus on {tab.page.evaluate(FOCUSED)}")
+        keys.press("Tab")
+        if not tab.page.evaluate(FOCUSED)["inMain"]:
+            problems.append(f"{page}: the Tab after the skip link focuses {tab.page.evaluate(FOCUSED)}, outside main")
+        problems += [f"{page}: {p}" for p in nav_by_tab(served_site.url(page), ctx)]
+    assert not problems, "\n".join(problems)
+
+
+def nav_by_tab(url: str, ctx: BrowserContext) -> list[str]:
+    """Tab from a fresh load through the header: every header nav link must be reached, in order."""
+    tab = open_tab(ctx, url)
+    try:
+        wanted = tab.page.evaluate(HEADER_NAV_LINKS)
+        reached = []
+        for _ in range(len(wanted) + 10):
+            tab.page.keyboard.press("Tab")
+            focused = tab.page.evaluate(FOCUSED)
+            if focused["inMain"]:
+                break
+            if focused["inHeaderNav"]:
+                reached.append(focused["href"])
+        return [] if wanted and reached == wanted else [f"Tab reaches nav links {reached}, expected {wanted}"]
+    finally:
+        tab.page.close()
+
+
+@pytest.fixture(scope="module")
+def planted_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Build and serve a copy of the project whose Bedfordshire short name is a script tag."""
+    project = copy_sources(ROOT, tmp_path_factory.mktemp("planted") / "project")
+    forces = project / "data" / "forces.csv"
+    text = forces.read_text(encoding="utf-8")
+    planted = text.replace("bedfordshire,Bedfordshire Police,Bedfordshire\n",
+                           f"bedfordshire,Bedfordshire Police,{SCRIPT}\n")
+    assert planted != text, "the Bedfordshire row of data/forces.csv has changed; update the test"
+    forces.write_text(planted, encoding="utf-8")
+    build_site(project, "builtin")
+    yield from serve_project(project)
+
+
+def test_a_script_tag_in_the_data_shows_as_text_and_opens_no_dialog(browser: Browser, planted_site: ServedSite) -> None:
+    ctx = browser.new_context()
+    dialogs, shown = [], []
+    try:
+        for page, tab in visits(planted_site, ctx):
+            tab.page.evaluate(OPEN_DETAILS)
+            dialogs += [f"{page}: {d}" for d in tab.log.dialogs]
+            cells = tab.page.locator("figure.chart table td", has_text=SCRIPT)
+            shown += [f"{page}: data table" for i in range(cells.count()) if cells.nth(i).is_visible()]
+            labels = tab.page.locator("figure.chart svg text", has_text=SCRIPT)
+            shown += [f"{page}: chart label" for i in range(labels.count()) if labels.nth(i).is_visible()]
+    finally:
+        ctx.close()
+    assert not dialogs, "\n".join(dialogs)
+    assert any(s.endswith("data table") for s in shown), "the planted text is in no visible chart data table"
+    assert any(s.endswith("chart label") for s in shown), "the planted text is on no chart's axis"
