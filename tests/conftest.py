@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ibsa_report.citation import read_version
+from ibsa_report.versions import freeze
+
 from ibsa_report.build import build_site
 from ibsa_report.project import copy_sources
 
@@ -25,9 +28,14 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a copy of the project with the real site built once per session in its _site/."""
+    """Return a copy of the project with the real site built once per session in its _site/.
+
+    The current version is also archived under _site/v/<version>/, so that every check of the site
+    (browser, links, accessibility) covers an archived copy as well as the live pages.
+    """
     project = copy_sources(ROOT, tmp_path_factory.mktemp("report") / "project")
     build_site(project, "builtin")
+    freeze(project / "_site", read_version(project)[0])
     return project
 
 

@@ -250,3 +250,18 @@ def test_a_script_tag_in_the_data_shows_as_text_and_opens_no_dialog(browser: Bro
     assert not dialogs, "\n".join(dialogs)
     assert any(s.endswith("data table") for s in shown), "the planted text is in no visible chart data table"
     assert any(s.endswith("chart label") for s in shown), "the planted text is on no chart's axis"
+
+
+def test_an_archived_page_names_the_latest_version_and_links_to_it(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    archived = [p for p in served_site.pages if p.startswith("v/") and p.endswith("chapters/charging.html")]
+    assert archived, "the session's site has no archived copy"
+    tab = open_tab(ctx, served_site.url(archived[0]))
+    version = archived[0].split("/")[1]
+    banner = tab.page.locator(".archive-banner")
+    expect(banner).to_contain_text(f"You are reading version {version}; the latest is {version}")
+    href = banner.locator("a").get_attribute("href")
+    tab.page.locator(".archive-banner a").click()
+    tab.page.wait_for_load_state("load")
+    assert tab.page.url == served_site.url("chapters/charging.html"), href
+    assert tab.page.locator(".archive-banner").count() == 0

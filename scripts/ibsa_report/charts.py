@@ -131,12 +131,12 @@ def outcome_data(ev: Evidence) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def outcomes(ev: Evidence) -> Chart:
-    """Share of recorded offences by outcome type."""
+def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
+    """Share of recorded offences by outcome type (the landing page shows it too, under its own id)."""
     data = outcome_data(ev)
     top = data.sort_values("Offences").iloc[-1]
     return chart(
-        "chart-outcomes", data,
+        chart_id, data,
         [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text="Offences")],
         Axes(x_title="Share of outcomes (%)", y_title="", horizontal=True, height=120 + 55 * len(data), wrap=30,
              hover="%{y}: %{x:.1f}% (%{text:,} offences)<extra></extra>"),
