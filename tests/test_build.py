@@ -43,7 +43,7 @@ def soup(site: Path, page: str) -> BeautifulSoup:
 def built(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("fixture") / "project")
     result = build_site(project, "builtin")
-    assert result.engine == "builtin" and result.pages == 3
+    assert result.engine == "builtin" and result.pages == 4  # three in the navigation, the changelog in the footer
     return project / "_site"
 
 

@@ -70,7 +70,7 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(str(exc)) from exc
-    return BuildResult(chosen, root / SITE, len(config.pages))
+    return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
 
 
 def swap_into_place(staging: Path, site: Path) -> None:
