@@ -27,7 +27,7 @@ import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs_version
 
-from .project import find_root
+from .project import find_root, relative_root
 from .templating import template_env
 
 DOWNLOADS_SOURCE = "_downloads"
@@ -117,12 +117,6 @@ def check_chart_id(chart_id: str) -> None:
     """Raise ValueError unless chart_id is a stable anchor: lower-case letters, digits and hyphens."""
     if not chart_id or not chart_id[0].isalpha() or not set(chart_id) <= CHART_ID_CHARS:
         raise ValueError(f"chart id {chart_id!r} must be lower-case letters, digits and hyphens, starting with a letter")
-
-
-def relative_root(root: Path, cwd: Path) -> str:
-    """Return the URL prefix from the page being executed (cwd) to the site root: '' or '../'."""
-    rel = os.path.relpath(root.resolve(), cwd.resolve())
-    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
 def write_csv(data: pd.DataFrame, path: Path) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from . import figures, fmt, stats
 from .chart import Axes, Chart, Series, chart
 from .evidence import Evidence
-from .tables import STATUS_WORDS
+from .figures import STATUS_WORDS
 
 FORCE = "Police force"
 RECORDED = "Recorded offences"

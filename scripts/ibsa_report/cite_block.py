@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .citation import Citation, apa, bibtex
+from .project import relative_root
 from .templating import template_env
 
 CITE_START, CITE_END = "<!--cite-this-->", "<!--/cite-this-->"
@@ -32,8 +33,8 @@ def place_block(html: str, block: str) -> str:
 def add_cite_blocks(pages: list[Path], site: Path, c: Citation) -> None:
     """Give every page the block, with links relative to the page."""
     for page in pages:
-        to_root = "../" * (len(page.relative_to(site).parts) - 1)
-        page.write_text(place_block(page.read_text(encoding="utf-8"), cite_html(c, to_root)), encoding="utf-8")
+        block = cite_html(c, relative_root(site, page.parent))
+        page.write_text(place_block(page.read_text(encoding="utf-8"), block), encoding="utf-8")
 
 
 def write_bib(site: Path, c: Citation) -> Path:

@@ -83,8 +83,7 @@ def outcome_label(ev: Evidence, outcome_id: str) -> str:
 
 def published_outcome_types(ev: Evidence) -> int:
     """Count the outcome types the latest round gives separately (all but 'other')."""
-    rnd = latest_round(ev)["round_id"]
-    return int((ev["foi_outcome_totals"].query("round_id == @rnd")["outcome_id"] != "other").sum())
+    return int((outcome_totals(ev)["outcome_id"] != "other").sum())
 
 
 def names(values: pd.Series) -> str:
@@ -116,10 +115,15 @@ def stated(ev: Evidence, figure_id: str) -> pd.Series:
     return ev["stated_figures"].set_index("figure_id").loc[figure_id]
 
 
+STATUS_WORDS = {
+    "in-force": "In force", "partly": "Partly", "not-adopted": "Not adopted",
+    "unconfirmed": "Unconfirmed", "not-assessed": "Not assessed",
+}
+
+
 def status_counts(ev: Evidence) -> pd.Series:
-    """Count recommendations by legal status, in a fixed order."""
-    order = ["in-force", "partly", "not-adopted", "unconfirmed", "not-assessed"]
-    return ev["recommendations"]["law_status"].value_counts().reindex(order, fill_value=0)
+    """Count recommendations by legal status, in the order of STATUS_WORDS."""
+    return ev["recommendations"]["law_status"].value_counts().reindex(list(STATUS_WORDS), fill_value=0)
 
 
 def checked_month(ev: Evidence) -> str:
@@ -129,7 +133,8 @@ def checked_month(ev: Evidence) -> str:
 
 # Interviews -----------------------------------------------------------------------------------------
 
-BASIS_ORDER = ["stated", "group-size", "inferred"]
+BASIS_WORDS = {"stated": "Stated with the count", "group-size": "The group's size",
+               "inferred": "Inferred from the passage"}
 INDEPENDENT_OF_HELPLINE = "f-independent-reported"
 REPORTED_TO_POLICE = "f-reported-to-police"
 
@@ -147,7 +152,7 @@ def counted(ev: Evidence, finding_id: str) -> tuple[int, int]:
 
 def basis_counts(ev: Evidence) -> pd.Series:
     """Count the interview findings by how their denominator was found: stated, group-size, inferred."""
-    return ev["interview_findings"]["denominator_basis"].value_counts().reindex(BASIS_ORDER, fill_value=0)
+    return ev["interview_findings"]["denominator_basis"].value_counts().reindex(list(BASIS_WORDS), fill_value=0)
 
 
 def route_count(ev: Evidence, group_id: str, starts_with: str) -> int:

@@ -12,7 +12,7 @@ import yaml
 
 CONFIG = "_quarto.yml"
 # What a copy of the project's sources leaves out: builds, environments, caches and the tests.
-NOT_SOURCES = (".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes", "references.json",
+NOT_SOURCES = (".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes", ".archives", "references.json",
                "__pycache__", ".pytest_cache", "*.egg-info", "tests")
 
 
@@ -43,6 +43,12 @@ class ProjectConfig:
     authors: list[str]
     execute: dict[str, Any]
     raw: dict[str, Any]
+
+
+def relative_root(root: Path, folder: Path) -> str:
+    """Return the relative URL prefix from folder up to root: '', '../', '../../', ..."""
+    rel = os.path.relpath(root.resolve(), folder.resolve())
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -15,8 +15,8 @@ from IPython.display import Markdown
 
 from . import fmt
 from .evidence import Evidence
+from .figures import STATUS_WORDS
 from .loading import id_list
-from .tables import STATUS_WORDS
 
 INTERVIEWS = "interviews.qmd"
 CHARGING = "charging.qmd"

@@ -8,11 +8,6 @@ from IPython.display import HTML
 from . import figures, fmt, stats
 from .evidence import Evidence
 
-STATUS_WORDS = {
-    "in-force": "In force", "partly": "Partly", "not-adopted": "Not adopted",
-    "unconfirmed": "Unconfirmed", "not-assessed": "Not assessed",
-}
-
 
 def html_table(frame: pd.DataFrame) -> HTML:
     """Render a frame as an HTML table: no index, cells escaped, no random ids."""
@@ -56,7 +51,7 @@ def tracker(ev: Evidence) -> pd.DataFrame:
     return pd.DataFrame({
         "Recommendation": recs["title"],
         "Area": recs["area"].str.capitalize(),
-        "Status now": recs["law_status"].map(STATUS_WORDS),
+        "Status now": recs["law_status"].map(figures.STATUS_WORDS),
         "In force": recs["in_force_date"].map(lambda d: fmt.date_words(d) if pd.notna(d) else None),
         "Checked": recs["checked"].map(fmt.date_words),
     })
@@ -72,10 +67,6 @@ def sources(ev: Evidence) -> pd.DataFrame:
     })
 
 
-BASIS_WORDS = {"stated": "Stated with the count", "group-size": "The group's size",
-               "inferred": "Inferred from the passage"}
-
-
 def recruitment(ev: Evidence) -> pd.DataFrame:
     """How each interview group was recruited, with the number recruited by each route."""
     routes = ev["interview_recruitment"].merge(ev["interview_groups"][["group_id", "label"]], on="group_id")
@@ -88,7 +79,7 @@ def findings(ev: Evidence) -> pd.DataFrame:
     found = ev["interview_findings"].sort_values("theme_id", key=lambda s: s.map(order), kind="stable")
     found = found.merge(ev["interview_themes"][["theme_id", "title"]], on="theme_id", how="left")
     groups = ev["interview_groups"].set_index("group_id")["label"]
-    how = [BASIS_WORDS[basis] + (f". {note}" if pd.notna(note) else "")
+    how = [figures.BASIS_WORDS[basis] + (f". {note}" if pd.notna(note) else "")
            for basis, note in zip(found["denominator_basis"], found["denominator_note"])]
     return pd.DataFrame({
         "Theme": found["title"], "Finding": found["statement"], "Group": found["group_id"].map(groups),

@@ -16,6 +16,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .project import relative_root
 from .templating import template_env
 
 ARCHIVE = "v"
@@ -114,11 +115,6 @@ def version_bar(page: str, version: str, latest: str, versions: list[str], to_ro
     return BAR_START + html.strip() + BAR_END
 
 
-def _depth_prefix(site: Path, page: Path) -> str:
-    """Return '../' per folder between site and page."""
-    return "../" * (len(page.relative_to(site).parts) - 1)
-
-
 def insert_before_main(html: str, fragment: str) -> str:
     """Put fragment just before <main>, after the skip link and navigation (Quarto's pages and ours)."""
     match = MAIN.search(html)
@@ -140,15 +136,20 @@ def add_version_bars(site: Path, latest: str) -> None:
     versions = archived(site)
     for page in html_pages(site):
         rel = page.relative_to(site).as_posix()
-        bar = version_bar(rel, latest, latest, versions, _depth_prefix(site, page), archived_copy=False)
+        bar = version_bar(rel, latest, latest, versions, relative_root(site, page.parent), archived_copy=False)
         page.write_text(replace_bar(page.read_text(encoding="utf-8"), bar), encoding="utf-8")
+
+
+def publish_index(site: Path, latest: str) -> None:
+    """Write versions.json and give every live page the switcher listing those versions."""
+    (site / VERSIONS_JSON).write_text(json.dumps(versions_index(latest, site), indent=2) + "\n", encoding="utf-8")
+    add_version_bars(site, latest)
 
 
 def finish(site: Path, latest: str, sources: list[Path]) -> None:
     """Carry archives forward, write versions.json and the switchers (the post-render step)."""
     carry_archives(sources, site)
-    (site / VERSIONS_JSON).write_text(json.dumps(versions_index(latest, site), indent=2) + "\n", encoding="utf-8")
-    add_version_bars(site, latest)
+    publish_index(site, latest)
 
 
 def freeze(site: Path, version: str) -> Path:
@@ -160,7 +161,7 @@ def freeze(site: Path, version: str) -> Path:
     shutil.copytree(site, target, ignore=lambda d, names: [ARCHIVE, VERSIONS_JSON] if Path(d) == site else [])
     for page in sorted(target.rglob("*.html")):
         rel = page.relative_to(target).as_posix()
-        to_root = "../" * (len(page.relative_to(site).parts) - 1)
+        to_root = relative_root(site, page.parent)
         bar = version_bar(rel, version, version, sorted({version, *versions}, key=parse_version, reverse=True),
                           to_root, archived_copy=True)
         html = replace_bar(page.read_text(encoding="utf-8"), bar)
@@ -169,6 +170,5 @@ def freeze(site: Path, version: str) -> Path:
             raise ValueError(f"{page}: no <head> tag")
         html = html[:head.end()] + '\n<meta name="robots" content="noindex">' + html[head.end():]
         page.write_text(html, encoding="utf-8")
-    (site / VERSIONS_JSON).write_text(json.dumps(versions_index(version, site), indent=2) + "\n", encoding="utf-8")
-    add_version_bars(site, version)
+    publish_index(site, version)
     return target
