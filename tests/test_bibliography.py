@@ -7,10 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pytest
+import subprocess
 
-from ibsa_report.bibliography import UNKNOWN_TITLE, csl_items, read_sources, write_bibliography
+import pandas as pd
+import pypandoc
+import pytest
+import yaml
+
+from ibsa_report.bibliography import UNKNOWN_TITLE, bibliography_text, csl_items, read_sources, write_bibliography
 from ibsa_report.pandoc_render import render_markdown
 
 COLUMNS = ["source_id", "kind", "csl_type", "title", "author", "container_title", "publisher", "issued",
@@ -110,8 +114,8 @@ def test_items_are_sorted_by_id() -> None:
 @pytest.fixture
 def written(project: Path, tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
     """Write the real registry's bibliography; return the path and the parsed items."""
-    out = write_bibliography(project, tmp_path / "out" / "references.json")
-    return out, json.loads(out.read_text(encoding="utf-8"))
+    out = write_bibliography(project, tmp_path / "out" / "references.yaml")
+    return out, yaml.safe_load(out.read_text(encoding="utf-8").removeprefix("---\n").removesuffix("---\n"))["references"]
 
 
 def test_real_registry_converts_with_every_id(project: Path, written: tuple[Path, list[dict[str, Any]]]) -> None:
@@ -132,10 +136,11 @@ def test_real_registry_never_says_unknown(written: tuple[Path, list[dict[str, An
     assert by_id["edp24-2022-tougher-laws"]["issued"] == {"date-parts": [[2022, 7]]}
 
 
-def test_written_file_is_stable_json(written: tuple[Path, list[dict[str, Any]]]) -> None:
+def test_written_file_is_a_stable_metadata_block(written: tuple[Path, list[dict[str, Any]]]) -> None:
     out, items = written
     text = out.read_text(encoding="utf-8")
-    assert text == json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert text.startswith("---\nreferences:\n") and text.endswith("\n---\n")
+    assert text == bibliography_text(items)
     assert "–" in text, "non-ASCII characters are written as they are"
 
 
@@ -151,3 +156,15 @@ def test_citing_the_real_bibliography_lists_the_authors(written: tuple[Path, lis
     references = element_text(rendered.html, "refs")
     assert "Bottomley" in references
     assert "intimate image abuse" in element_text(rendered.html, "ref-refuge-2023-blog").casefold()
+
+
+def test_pandoc_without_a_format_reads_every_item(written: tuple[Path, list[dict[str, Any]]]) -> None:
+    """Quarto's Google Scholar step runs `pandoc <bibliography> -t csljson --citeproc` with no -f."""
+    out, items = written
+    done = subprocess.run([pypandoc.get_pandoc_path(), str(out), "-t", "csljson", "--citeproc"],
+                          capture_output=True, text=True, check=True)
+    read = {i["id"]: i for i in json.loads(done.stdout)}
+    assert sorted(read) == [i["id"] for i in items]
+    for item in items:
+        assert read[item["id"]]["type"] == item["type"]
+        assert read[item["id"]].get("container-title") == item.get("container-title")

@@ -51,14 +51,14 @@ def make(chart_id: str = "chart-sample", data: pd.DataFrame | None = None):
 
 
 def parse(c) -> BeautifulSoup:
-    return BeautifulSoup(c._repr_html_(), "html.parser")
+    return BeautifulSoup(c.html(), "html.parser")
 
 
 def test_same_input_gives_byte_identical_html_and_csv(page: Path) -> None:
-    first = make()._repr_html_()
+    first = make().html()
     csv_first = (page / "_downloads" / "chart-sample.csv").read_bytes()
     new_page()
-    second = make()._repr_html_()
+    second = make().html()
     assert first == second
     assert (page / "_downloads" / "chart-sample.csv").read_bytes() == csv_first
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", first), "a random UUID found in the chart HTML"
@@ -92,7 +92,7 @@ def test_error_bars_reach_the_interval_ends(page: Path) -> None:
 
 
 def test_labels_are_escaped_everywhere(page: Path) -> None:
-    html = make()._repr_html_()
+    html = make().html()
     doc = BeautifulSoup(html, "html.parser")
     assert [s.get("type") for s in doc.find_all("script") if not s.get("src")] == ["application/json"]
     assert "alert(1)" not in "".join(s.get_text() for s in doc.find_all("script") if s.get("type") != "application/json")
@@ -183,4 +183,4 @@ def test_the_plotly_default_baseline_inlines_plotly_js_in_every_chart(page: Path
 def test_an_unknown_charts_mode_is_an_error(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(chart_mod.CHARTS_MODE, "cdn")
     with pytest.raises(ValueError, match="IBSA_CHARTS='cdn' is not one of site, plotly-default"):
-        make()._repr_html_()
+        make().html()

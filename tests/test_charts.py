@@ -49,7 +49,7 @@ ALL = {
 def test_every_report_chart_plots_exactly_its_csv(ev, here: Path, chart_id: str) -> None:
     c = ALL[chart_id](ev)
     assert c.chart_id == chart_id
-    spec = figure_spec(BeautifulSoup(c._repr_html_(), "html.parser").select_one("figure.chart"))
+    spec = figure_spec(BeautifulSoup(c.html(), "html.parser").select_one("figure.chart"))
     assert assert_plot_matches_csv(spec, (here / "_downloads" / f"{chart_id}.csv").read_text(encoding="utf-8")) > 0
 
 

@@ -24,6 +24,7 @@ from ibsa_report.execute import (
     format_inline,
     merge_options,
     merge_streams,
+    raw_block,
     render_document,
 )
 from ibsa_report.qmd import parse_qmd
@@ -91,7 +92,7 @@ def test_echo_true_shows_code_then_stdout(md: str) -> None:
 
 
 def test_front_matter_echo_false_hides_code(md: str) -> None:
-    assert "display(HTML(" not in md
+    assert "display(Markdown(" not in md
     assert "y = 2" not in md
 
 
@@ -149,7 +150,7 @@ def test_output_asis_inserts_stdout_as_markdown(md: str) -> None:
     assert "\n\n**asis** markdown\n\n" in md
 
 
-def test_text_html_becomes_raw_html_block(md: str) -> None:
+def test_markdown_carrying_raw_html_is_kept(md: str) -> None:
     assert block(f"{FENCE}{{=html}}", "<b>bold html</b>", FENCE) in md
 
 
@@ -211,7 +212,7 @@ def test_fig_label_with_caption_makes_a_float(md: str) -> None:
     assert expected in md
 
 
-def test_tbl_label_with_caption_makes_a_float_around_the_dataframe_html(md: str) -> None:
+def test_tbl_label_with_caption_makes_a_float_around_the_table_html(md: str) -> None:
     match = re.search(r"::: \{#tbl-demo \.quarto-float\}\n\n```\{=html\}\n(.*?)\n```\n\n"
                       r"::: \{\.float-caption\}\nCounts by year\n:::\n:::", md, re.S)
     assert match is not None
@@ -251,7 +252,25 @@ def test_failing_inline_expression_names_its_markdown_line(tmp_path: Path) -> No
     assert str(info.value) == "page.qmd:8: cell failed: ZeroDivisionError: division by zero"
 
 
+@pytest.mark.parametrize(("code", "mime"), [
+    ('from IPython.display import HTML\nHTML("<b>x</b>")', "text/html"),
+    ('import pandas as pd\npd.DataFrame({"a": [1]})', "text/html"),
+    ('from IPython.display import Javascript, display\ndisplay(Javascript("1"))', "application/javascript"),
+])
+def test_output_quarto_would_load_a_cdn_for_is_refused(tmp_path: Path, code: str, mime: str) -> None:
+    text = block("Intro.", "", f"{FENCE}{{python}}", code, FENCE, "")
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, timeout=60)
+    assert str(info.value) == (f"page.qmd:3: cell failed: OutputError: the cell's output is {mime}, for which "
+                               "Quarto loads require.js and jQuery from a CDN; show HTML as Markdown holding a "
+                               "raw HTML block (```{=html})")
+
+
 # --- no kernel needed ---
+
+
+def test_raw_html_fence_is_longer_than_backticks_inside() -> None:
+    assert raw_block("<td>````</td>") == "`````{=html}\n<td>````</td>\n`````"
 
 
 def test_document_without_code_starts_no_kernel(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def ev() -> Evidence:
 @pytest.fixture(scope="module")
 def bibliography(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Write the real registry's bibliography."""
-    return write_bibliography(ROOT, tmp_path_factory.mktemp("bib") / "references.json")
+    return write_bibliography(ROOT, tmp_path_factory.mktemp("bib") / "references.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def repo(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "assets", project / "assets")
     (project / ".gitignore").write_text("_site/\n_site.*/\n.staging*/\n_downloads/\n_includes/\n"
-                                        "references.json\n.archives/\n", encoding="utf-8")
+                                        "references.yaml\n.archives/\n/.quarto/\n", encoding="utf-8")
     git(project, "init", "-q", "-b", "main")
     git(project, "config", "user.email", "test@example.org")
     git(project, "config", "user.name", "Test")
@@ -58,7 +58,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 def run(repo: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(repo), *args])
+    """Run the command line on repo; releases build with the built-in engine, whatever is on the PATH."""
+    engine = ["--engine", "builtin"] if args[:1] == ("release",) else []
+    return CliRunner().invoke(cli, ["--project", str(repo), *args, *engine])
 
 
 def snapshot(repo: Path) -> dict[str, str]:

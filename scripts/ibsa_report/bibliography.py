@@ -1,4 +1,11 @@
-"""Turn the sources registry (data/sources.csv) into a CSL-JSON bibliography for pandoc's citeproc.
+"""Turn the sources registry (data/sources.csv) into a CSL YAML bibliography for pandoc's citeproc.
+
+The file is CSL YAML inside a YAML metadata block (``---`` ... ``---``), which both ways pandoc is
+given it read alike: as ``--bibliography`` (CSL YAML) and as a document (Quarto's Google Scholar step
+runs ``pandoc references.yaml -t csljson`` with no ``-f``, and pandoc takes an unknown extension for
+Markdown, whose metadata block then holds the references). CSL-JSON would not do: pandoc reads a
+``.json`` file given without ``-f`` as its own AST and fails. BibTeX would: but the round trip from CSL
+loses item types (``post-weblog``, ``speech``) and container titles of web pages.
 
 Unconfirmed details (the word ``unknown`` in the registry) are left out of the entry, never guessed.
 The one exception is an unknown title, which becomes the literal ``[title unknown]`` so that the
@@ -7,13 +14,12 @@ entry can still be recognised in the reference list.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 SOURCES = Path("data") / "sources.csv"
 UNKNOWN = "unknown"
@@ -40,10 +46,15 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: item["id"])
 
 
+def bibliography_text(items: list[dict[str, Any]]) -> str:
+    """Return CSL YAML items as a YAML metadata block holding ``references``."""
+    body = yaml.safe_dump({"references": items}, allow_unicode=True, sort_keys=True, width=1_000_000)
+    return "---\n" + body + "---\n"
+
+
 def write_bibliography(project: Path, out: Path) -> Path:
-    """Write the CSL-JSON bibliography of project/data/sources.csv to out and return out."""
-    sources = read_sources(project / SOURCES)
-    text = json.dumps(csl_items(sources), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Write the CSL YAML bibliography of project/data/sources.csv to out and return out."""
+    text = bibliography_text(csl_items(read_sources(project / SOURCES)))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out
@@ -101,7 +112,3 @@ def _known(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return None if text in ("", UNKNOWN) else text
-
-
-if __name__ == "__main__":  # `python -m ibsa_report.bibliography OUT`, as _quarto.yml's pre-render runs it
-    write_bibliography(Path.cwd(), Path(sys.argv[1] if len(sys.argv) > 1 else "references.json"))

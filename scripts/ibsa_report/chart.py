@@ -27,6 +27,7 @@ import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs_version
 
+from .execute import raw_block
 from .project import find_root, relative_root
 from .templating import template_env
 
@@ -76,7 +77,7 @@ class Axes:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to display: its HTML is what both engines put on the page."""
+    """A chart ready to display: its HTML, as a raw block in Markdown, is what both engines put on the page."""
 
     chart_id: str
     data: pd.DataFrame
@@ -87,8 +88,14 @@ class Chart:
     root: str
     loader: bool
 
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
+        """Return the chart's HTML."""
         return chart_html(self)
+
+    def _repr_markdown_(self) -> str:
+        # Markdown carrying a raw HTML block, never text/html: for text/html output Quarto loads
+        # require.js and jQuery from a CDN on the page.
+        return raw_block(chart_html(self))
 
 
 def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, caption: str,

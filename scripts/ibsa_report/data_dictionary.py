@@ -15,7 +15,6 @@ from urllib.parse import quote, urlparse
 import pandas as pd
 from IPython.display import Markdown
 
-from .execute import raw_block
 from .fmt import escape_markdown
 from .tables import html_table
 
@@ -162,7 +161,7 @@ def resource_markdown(descriptor: Descriptor, name: str, citable: Iterable[str] 
         f"- Licence: {licence_markdown(descriptor, res)}",
         f"- A missing value is written as {missing_markdown(res)}", "",
         f"::: {{#{anchor(name, 'tbl-data-')}}}", "",
-        raw_block(html_table(fields_frame(descriptor, name)).data), "",
+        html_table(fields_frame(descriptor, name)).data, "",
         f"Columns of {path}", "",
         ":::",
     ]

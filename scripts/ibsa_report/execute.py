@@ -37,6 +37,9 @@ _SVG_TAG = re.compile(r"<svg\b")
 # ipykernel names each cell's code <tmp>/ipykernel_<pid>/<hash>.py; the pid changes every run.
 _KERNEL_CELL_FILE = re.compile(r"(?:[A-Za-z]:)?[^\s:\"'<>]*ipykernel_\d+[\\/]\d+\.py")
 _IMAGE_TYPES = ("image/png", "image/jpeg")
+# Output types for which Quarto adds require.js and jQuery from a CDN to the page (src/core/jupyter/
+# widgets.ts, extractJupyterWidgetDependencies): refused, so that no page loads anything from another host.
+WIDGET_TYPES = ("text/html", "application/javascript")
 
 
 class CellError(Exception):
@@ -123,7 +126,19 @@ def _execute_cell(client: NotebookClient, cell: Cell, page: str) -> list[Mapping
     for output in executed.outputs:
         if output.get("output_type") == "error":
             raise CellError(page, cell.line, output.get("ename", "Error"), output.get("evalue", ""))
+        check_no_widget(output, page, cell.line)
     return list(executed.outputs)
+
+
+def check_no_widget(output: Mapping[str, Any], page: str, line: int) -> None:
+    """Raise CellError for display output Quarto would load require.js and jQuery from a CDN for."""
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return
+    for mime in WIDGET_TYPES:
+        if mime in output.get("data", {}):
+            raise CellError(page, line, "OutputError",
+                            f"the cell's output is {mime}, for which Quarto loads require.js and jQuery from "
+                            "a CDN; show HTML as Markdown holding a raw HTML block (```{=html})")
 
 
 def _evaluate_inline(client: NotebookClient, block: Markdown, codes: Sequence[InlineCode],

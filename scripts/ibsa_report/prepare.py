@@ -14,12 +14,12 @@ from .evidence import load
 from .project import find_root
 from .templating import template_env
 
-BIBLIOGRAPHY = "references.json"
+BIBLIOGRAPHY = "references.yaml"  # _quarto.yml: bibliography
 SUPPORT_INCLUDE = "_includes/support.html"  # _quarto.yml: format.html.include-before-body
 
 
 def prepare(root: Path) -> None:
-    """Write references.json and the support line from data/, and start _downloads/ empty."""
+    """Write references.yaml and the support line from data/, and start _downloads/ empty."""
     write_bibliography(root, root / BIBLIOGRAPHY)
     write_support(root, root / SUPPORT_INCLUDE)
     shutil.rmtree(root / DOWNLOADS_SOURCE, ignore_errors=True)

@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 CONFIG = "_quarto.yml"
+NOT_FOUND = "404.qmd"  # Quarto renders it to 404.html, the page a static host shows for a missing address
 # What a copy of the project's sources leaves out: builds, environments, caches and the tests.
-NOT_SOURCES = (".git", ".venv", "_site", "_site.*", ".staging*", "_downloads", "_includes", ".archives", "references.json",
+NOT_SOURCES = (".git", ".venv", ".quarto", "_site", "_site.*", ".staging*", "_downloads", "_includes", ".archives", "references.yaml",
                "__pycache__", ".pytest_cache", "*.egg-info", "tests")
 
 
@@ -40,6 +41,7 @@ class ProjectConfig:
     lang: str
     pages: list[Page]
     footer: list[Page]
+    not_found: Page | None
     authors: list[str]
     execute: dict[str, Any]
     raw: dict[str, Any]
@@ -90,6 +92,7 @@ def read_config(root: Path) -> ProjectConfig:
         lang=raw.get("lang", "en"),
         pages=pages,
         footer=footer,
+        not_found=Page(NOT_FOUND, "Page not found") if (root / NOT_FOUND).is_file() else None,
         authors=[a["name"] if isinstance(a, dict) else str(a) for a in raw.get("author", [])],
         execute=dict(raw.get("execute", {})),
         raw=raw,

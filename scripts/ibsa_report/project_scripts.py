@@ -6,12 +6,11 @@ QUARTO_PROJECT_RENDER_ALL set; the built-in engine does the same, so one `_quart
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from .project import ProjectConfig
+from .quarto_engine import python_env
 
 
 class ScriptError(RuntimeError):
@@ -26,8 +25,7 @@ def commands(config: ProjectConfig, stage: str) -> list[str]:
 
 def script_env(out: Path) -> dict[str, str]:
     """Return the environment Quarto gives project scripts, with this Python's bin first on PATH."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = python_env()
     env["QUARTO_PROJECT_OUTPUT_DIR"] = str(out)
     env["QUARTO_PROJECT_RENDER_ALL"] = "1"
     return env

@@ -56,6 +56,7 @@ class QmdDocument:
 
     front_matter: dict[str, Any]
     blocks: list[Cell | Markdown]
+    front_matter_text: str = ""  # the YAML between the --- lines, which starts on line 2
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def parse_qmd(text: str) -> QmdDocument:
     """Split .qmd text into front matter and a list of cells and markdown chunks."""
     lines = text.removeprefix("\ufeff").splitlines()
     front_matter, body_start = _front_matter(lines)
-    return QmdDocument(front_matter=front_matter, blocks=_blocks(lines, body_start))
+    yaml_text = "\n".join(lines[1:body_start - 1]) if body_start else ""
+    return QmdDocument(front_matter=front_matter, blocks=_blocks(lines, body_start), front_matter_text=yaml_text)
 
 
 def inline_expressions(markdown: str) -> list[str]:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import Markdown
 
 from . import figures, fmt, stats
+from .execute import raw_block
 from .evidence import Evidence
 
 
-def html_table(frame: pd.DataFrame) -> HTML:
+def table_markup(frame: pd.DataFrame) -> str:
     """Render a frame as an HTML table: no index, cells escaped, no random ids."""
-    return HTML(frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–"))
+    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")
+
+
+def html_table(frame: pd.DataFrame) -> Markdown:
+    """Show a frame as an HTML table in a raw block of Markdown (text/html would make Quarto use a CDN)."""
+    return Markdown(raw_block(table_markup(frame)))
 
 
 def responses(ev: Evidence) -> pd.DataFrame:
