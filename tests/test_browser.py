@@ -112,10 +112,11 @@ def test_every_permalink_lands_on_its_chart(served_site: ServedSite, context: Lo
 
     def permalink(page: str, tab: Tab, chart_id: str, figure: Locator) -> list[str]:
         links = figure.locator("a.chart-permalink")
-        href = links.first.get_attribute("href") if links.count() == 1 else None
-        if href != f"#{chart_id}":
+        # Resolved against the page (Quarto's script rewrites "#x" into the page's full address).
+        href = links.first.evaluate("a => a.href") if links.count() == 1 else None
+        if href != served_site.url(page) + f"#{chart_id}":
             return [f"{links.count()} permalinks, the first to {href!r}"]
-        arrival = open_tab(tab.page.context, served_site.url(page) + href)
+        arrival = open_tab(tab.page.context, href)
         try:
             target = arrival.page.evaluate("() => document.querySelector(':target')?.id")
             if target != chart_id:

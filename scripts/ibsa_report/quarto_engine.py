@@ -45,8 +45,9 @@ def quarto_problem(output: str) -> str:
     for line in lines[start:]:
         if _STACK.match(line):
             break
-        kept.append(line)
-    return "\n".join(kept).strip()
+        if line.strip():
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def render_with_quarto(root: Path, out: Path, site_url: str | None = None) -> None:

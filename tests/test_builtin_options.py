@@ -1,0 +1,67 @@
+"""The built-in engine honours or refuses every option: none is silently ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ibsa_report.builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
+from ibsa_report.config_checks import page_problems, project_problems
+from ibsa_report.project import read_config
+from ibsa_report.qmd import Cell, parse_qmd
+
+from conftest import ROOT
+
+PAGES = ["index.qmd", "404.qmd", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.qmd"))]
+
+
+def test_the_committed_config_and_pages_use_only_honoured_options() -> None:
+    assert project_problems(read_config(ROOT)) == []
+    for page in PAGES:
+        assert page_problems(page, parse_qmd((ROOT / page).read_text(encoding="utf-8"))) == [], page
+
+
+@pytest.mark.parametrize(("options", "found"), [
+    ({"format": {"html": {"code-fold": True}}},
+     [("format.html.code-fold", "the built-in engine does not support this option (use Quarto, or remove it)")]),
+    ({"execute": {"freeze": "auto"}},
+     [("execute.freeze", "the built-in engine supports only false here (found 'auto')")]),
+    ({"format": {"html": {"toc": 1}}}, [("format.html.toc", "the built-in engine supports only false or true here (found 1)")]),
+    ({"website": {"sidebar": {"contents": []}}},
+     [("website.sidebar", "the built-in engine does not support this option (use Quarto, or remove it)")]),
+    ({"website": {"page-footer": {"right": ["anything"]}}, "citation": {"doi": "10.1/x"}}, []),
+    ({"format": {"html": {"toc": False, "css": ["a.css", "b.css"]}}}, []),
+])
+def test_unsupported_options_are_named(options: dict, found: list) -> None:
+    assert unsupported(options, PROJECT_OPTIONS) == found
+
+
+def test_a_problem_names_file_line_and_key(tmp_path: Path) -> None:
+    text = (ROOT / "_quarto.yml").read_text(encoding="utf-8").replace(
+        "    toc: true\n", "    toc: true\n    number-sections: true\n")
+    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
+    for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
+                 "chapters/methods.qmd", "CHANGELOG.md"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("x\n", encoding="utf-8")
+    line = text.splitlines().index("    number-sections: true") + 1
+    assert project_problems(read_config(tmp_path)) == [
+        f"_quarto.yml:{line}: format.html.number-sections: the built-in engine does not support this option "
+        "(use Quarto, or remove it)"]
+
+
+def test_a_page_problem_has_the_page_line() -> None:
+    doc = parse_qmd("---\ntitle: T\nexecute:\n  echo: false\ncode-fold: true\n---\n\nText.\n")
+    assert page_problems("p.qmd", doc) == [
+        "p.qmd:5: code-fold: the built-in engine does not support this option (use Quarto, or remove it)"]
+    assert unsupported({"toc": True, "nocite": "@*"}, PAGE_OPTIONS) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_cell_is_labelled_once(page: str) -> None:
+    """Quarto gives an unlabelled cell a random id, so two builds would differ."""
+    cells = [b for b in parse_qmd((ROOT / page).read_text(encoding="utf-8")).blocks if isinstance(b, Cell)]
+    labels = [c.options.get("label") for c in cells]
+    assert None not in labels, [c.line for c in cells if "label" not in c.options]
+    assert len(set(labels)) == len(labels)
