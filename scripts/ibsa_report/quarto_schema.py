@@ -22,10 +22,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -172,33 +172,38 @@ def _expand(names: list[str], aliases: dict[str, list[str]]) -> set[str]:
     todo, result = list(names), set()
     while todo:
         name = todo.pop()
-        if name.startswith("$") and name[1:] not in aliases:
+        if not name.startswith("$"):
+            result.add(name)
+        elif name[1:] in aliases:
+            todo += aliases[name[1:]]
+        else:
             raise SchemaLanguageError(f"{name} doesn't have an entry in the aliases map")
-        todo += aliases[name[1:]] if name.startswith("$") else []
-        result |= set() if name.startswith("$") else {name}
     return result
 
 
 def check_project_config(text: str, schema_dir: Path, file: str = "_quarto.yml") -> list[SchemaProblem]:
     """Validate _quarto.yml's text as Quarto does when it loads a project."""
     schemas = load_schemas(schema_dir)
-    value = _parse(text, file, 0)
-    if isinstance(value, list):
-        return value
-    problems = [_top_level_type(f, value, file) or _problem(f, file)
-                for f in validate(value, schemas.project_config, schemas.defs)]
-    return _tidy(problems)
+    return _tidy([_top_level_type(p) for p in check_yaml(text, schemas.project_config, schemas.defs, file)])
 
 
 def check_front_matter(text: str, schema_dir: Path, file: str, line_offset: int = 0) -> list[SchemaProblem]:
     """Validate a page's front-matter YAML; line_offset is the .qmd line before the YAML's first line."""
     schemas = load_schemas(schema_dir)
+    problems = check_yaml(text, schemas.front_matter, schemas.defs, file, line_offset)
+    if problems and not problems[0].yaml_error:
+        data = yaml.load(text, Loader=DOC_LOADER)
+        if isinstance(data, dict) and data.get("validate-yaml") is False:
+            return []  # validate-document.ts: `validate-yaml: false` turns validation off
+    return problems
+
+
+def check_yaml(text: str, schema: Schema, defs: Definitions, file: str, line_offset: int = 0) -> list[SchemaProblem]:
+    """Validate YAML text against a compiled schema, phrasing failures as Quarto's error handlers do."""
     value = _parse(text, file, line_offset)
     if isinstance(value, list):
         return value
-    if isinstance(value.result, dict) and value.result.get("validate-yaml") is False:
-        return []  # validate-document.ts: `validate-yaml: false` turns validation off
-    return _tidy([_problem(f, file) for f in validate(value, schemas.front_matter, schemas.defs)])
+    return _tidy([_problem(f, file) for f in validate(value, schema, defs)])
 
 
 def front_matter_yaml(qmd: str) -> tuple[str, int]:
@@ -270,15 +275,14 @@ def _problem(f: Failure, file: str) -> SchemaProblem | None:
     return SchemaProblem(file, f.value.line, ".".join(path), note, found, expected)
 
 
-def _top_level_type(f: Failure, root: Val, file: str) -> SchemaProblem | None:
+def _top_level_type(problem: SchemaProblem) -> SchemaProblem:
     """project-config.ts disallowTopLevelType: a top-level `type:` key gets its own message."""
-    if f.instance_path != ("type",):
-        return None
-    key = next(k for k, _ in root.pairs if k.result == "type")
-    return SchemaProblem(file, key.line, "type", "top-level key 'type' is not allowed in project configuration; "
-                                                 "did you mean 'project: type: ...'?")
+    if problem.key != "type" or problem.yaml_error:
+        return problem
+    return replace(problem, note="top-level key 'type' is not allowed in project configuration; did you mean "
+                                 "'project: type: ...'?", found=None, expected=None)
 
 
-def _tidy(problems: list[SchemaProblem | None]) -> list[SchemaProblem]:
+def _tidy(problems: Iterable[SchemaProblem | None]) -> list[SchemaProblem]:
     """Drop repeats (Quarto checks some values through several schemas) and order by line."""
     return sorted(dict.fromkeys(p for p in problems if p is not None), key=lambda p: p.line)
