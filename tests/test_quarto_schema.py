@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ibsa_report.qmd import parse_qmd
 from ibsa_report.quarto_schema import (SCHEMA_DIR_ENV, SchemaProblem, check_front_matter, check_project_config,
-                                       check_yaml, find_schema_dir, front_matter_yaml, load_schemas)
+                                       check_yaml, find_schema_dir, load_schemas)
 from ibsa_report.quarto_schema_lang import Definitions, SchemaLanguageError, convert
 
 from conftest import ROOT
 
 SCHEMA = "(Quarto 1.7.34's schema)"
-PAGES = ["index.qmd", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.qmd"))]
-SCHOLAR_IN_WEBSITE = re.compile(r"^(  google-scholar: true\n)", re.M)
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (*ROOT.glob("*.qmd"), *(ROOT / "chapters").glob("*.qmd")))
 
 
 def config(text: str, schema_dir: Path) -> list[str]:
@@ -28,37 +28,29 @@ def config(text: str, schema_dir: Path) -> list[str]:
     return [p.message for p in check_project_config(text, schema_dir)]
 
 
-def page(qmd: str, schema_dir: Path, file: str = "page.qmd") -> list[str]:
-    """The messages check_front_matter gives for a .qmd's front matter, with the .qmd's line numbers."""
-    text, offset = front_matter_yaml(qmd)
-    return [p.message for p in check_front_matter(text, schema_dir, file, offset)]
+def page(front: str, schema_dir: Path, file: str = "page.qmd") -> list[str]:
+    """The messages for front-matter YAML that starts on line 2 of a .qmd, with the .qmd's line numbers."""
+    return [p.message for p in check_front_matter(front, schema_dir, file, line_offset=1)]
 
 
-def with_scholar_at_top_level(text: str) -> str:
-    """The config with `google-scholar: true` moved from under website: to the top level (the pending fix)."""
-    if not SCHOLAR_IN_WEBSITE.search(text):
-        return text
-    return SCHOLAR_IN_WEBSITE.sub("", text) + "\ngoogle-scholar: true\n"
-
-
-# --- the committed project ------------------------------------------------------------------------------------
-
-def test_committed_config_with_google_scholar_at_top_level_passes(quarto_schema_dir: Path) -> None:
-    text = (ROOT / "_quarto.yml").read_text(encoding="utf-8")
-    assert config(with_scholar_at_top_level(text), quarto_schema_dir) == []
-
-
-# PENDING FIX: this fails while the committed _quarto.yml still has `google-scholar: true` under `website:`
-# (Quarto 1.7.34 refuses it there); it passes once the line moves to the top level.
 def test_committed_config_passes(quarto_schema_dir: Path) -> None:
     assert config((ROOT / "_quarto.yml").read_text(encoding="utf-8"), quarto_schema_dir) == []
 
 
+def test_committed_config_with_google_scholar_under_website_fails(quarto_schema_dir: Path) -> None:
+    """The mistake the committed config once had: google-scholar is a document option, not a website one."""
+    lines = (ROOT / "_quarto.yml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("website:\n") + 1
+    text = "".join([*lines[:at], "  google-scholar: true\n", *lines[at:]])
+    assert config(text, quarto_schema_dir) == [
+        f"_quarto.yml:{at + 1}: website.google-scholar: property name google-scholar is invalid {SCHEMA}"]
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_committed_page_front_matter_passes(name: str, quarto_schema_dir: Path) -> None:
-    text, offset = front_matter_yaml((ROOT / name).read_text(encoding="utf-8"))
+    text = parse_qmd((ROOT / name).read_text(encoding="utf-8")).front_matter_text
     assert text.strip(), f"{name} has no front matter"
-    assert check_front_matter(text, quarto_schema_dir, name, offset) == []
+    assert check_front_matter(text, quarto_schema_dir, name, line_offset=1) == []
 
 
 # --- _quarto.yml ---------------------------------------------------------------------------------------------
@@ -91,7 +83,7 @@ def test_misspelt_key_in_closed_object_fails(text: str, expected: str, quarto_sc
 @pytest.mark.parametrize("key", ["typo-key: 1", "link_citations: true", "titel: Report", "executee:\n  echo: 3"])
 def test_unknown_top_level_key_is_accepted_as_quarto_does(key: str, quarto_schema_dir: Path) -> None:
     assert config(f"project:\n  type: website\n{key}\n", quarto_schema_dir) == []
-    assert page(f"---\ntitle: A\n{key}\n---\n", quarto_schema_dir) == []
+    assert page(f"title: A\n{key}\n", quarto_schema_dir) == []
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -161,7 +153,9 @@ def test_invalid_yaml_is_one_problem(text: str, expected: str, quarto_schema_dir
 
 def test_front_matter_bad_key_in_closed_object_names_the_qmd_line(quarto_schema_dir: Path) -> None:
     qmd = '---\ntitle: "A page"\ncrossref:\n  fig-prefx: Figure\n---\n\n# Heading\n'
-    assert page(qmd, quarto_schema_dir) == [f"page.qmd:4: crossref.fig-prefx: property name fig-prefx is invalid {SCHEMA}"]
+    text = parse_qmd(qmd).front_matter_text
+    assert [p.message for p in check_front_matter(text, quarto_schema_dir, "page.qmd", line_offset=1)] == [
+        f"page.qmd:4: crossref.fig-prefx: property name fig-prefx is invalid {SCHEMA}"]
 
 
 @pytest.mark.parametrize("front, expected", [
@@ -175,12 +169,7 @@ def test_front_matter_bad_key_in_closed_object_names_the_qmd_line(quarto_schema_
     ("", None),
 ])
 def test_front_matter(front: str, expected: str | None, quarto_schema_dir: Path) -> None:
-    assert page(f"---\n{front}---\n\nBody\n", quarto_schema_dir) == ([expected] if expected else [])
-
-
-def test_front_matter_yaml_gives_the_yaml_and_its_line_offset() -> None:
-    assert front_matter_yaml("---\ntitle: A\n---\n\nBody\n") == ("title: A\n", 1)
-    assert front_matter_yaml("# No front matter\n") == ("", 0)
+    assert page(front, quarto_schema_dir) == ([expected] if expected else [])
 
 
 # --- finding and loading the schema files ----------------------------------------------------------------------

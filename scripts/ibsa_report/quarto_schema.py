@@ -188,7 +188,7 @@ def check_project_config(text: str, schema_dir: Path, file: str = "_quarto.yml")
 
 
 def check_front_matter(text: str, schema_dir: Path, file: str, line_offset: int = 0) -> list[SchemaProblem]:
-    """Validate a page's front-matter YAML; line_offset is the .qmd line before the YAML's first line."""
+    """Validate a page's front-matter YAML; line_offset is the .qmd line before it (1 for front_matter_text)."""
     schemas = load_schemas(schema_dir)
     problems = check_yaml(text, schemas.front_matter, schemas.defs, file, line_offset)
     if problems and not problems[0].yaml_error:
@@ -204,15 +204,6 @@ def check_yaml(text: str, schema: Schema, defs: Definitions, file: str, line_off
     if isinstance(value, list):
         return value
     return _tidy([_problem(f, file) for f in validate(value, schema, defs)])
-
-
-def front_matter_yaml(qmd: str) -> tuple[str, int]:
-    """Return a .qmd's front-matter YAML (between the leading `---` lines) and the line offset of that YAML."""
-    lines = qmd.splitlines()
-    if not lines or lines[0].rstrip() != "---":
-        return "", 0
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
-    return "\n".join(lines[1:close]) + "\n", 1
 
 
 def _parse(text: str, file: str, offset: int) -> Val | list[SchemaProblem]:
@@ -257,13 +248,13 @@ def _problem(f: Failure, file: str) -> SchemaProblem | None:
         return None  # ignoreExprViolations
     path = [str(p) for p in f.instance_path]
     custom = f.schema.get("errorMessage") if isinstance(f.schema, dict) else None
-    found: str | None = " ".join(f.value.text.split()) or "an empty value"
+    found: str | None = _shorten(" ".join(f.value.text.split())) or "an empty value"
     expected: str | None = describe(f.schema).removeprefix("be ")
     note = "value is invalid"
     extra_key = f.schema is False and "additionalProperties" in f.schema_path
     if extra_key or "propertyNames" in f.schema_path or "closed" in f.schema_path:
-        bad = path[-1] if extra_key else str(f.value.result)
-        path += [] if path and path[-1] == bad else [bad]
+        bad = path[-1] if extra_key else str(f.value.result)  # additionalProperties' path already names it
+        path += [] if extra_key else [bad]
         note, found, expected = f"property name {bad} is invalid", None, None
     elif f.schema_path[-1] == "required":
         note, found, expected = f.message, None, None
@@ -273,6 +264,11 @@ def _problem(f: Failure, file: str) -> SchemaProblem | None:
         for name, text in fragments.items():
             note = note.replace("${" + name + "}", text, 1)
     return SchemaProblem(file, f.value.line, ".".join(path), note, found, expected)
+
+
+def _shorten(text: str, most: int = 60) -> str:
+    """Keep a quoted value short enough for a one-line message."""
+    return text if len(text) <= most else text[:most - 3] + "..."
 
 
 def _top_level_type(problem: SchemaProblem) -> SchemaProblem:
