@@ -1,4 +1,5 @@
-"""Shared fixtures: a scratch copy of the project's data, the real site built once, and the source documents."""
+"""Shared fixtures: a scratch copy of the project's data, the real site built once, the source documents and
+Quarto's schema files."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ibsa_report.versions import freeze
 
 from ibsa_report.build import build_site
 from ibsa_report.project import copy_sources
+from ibsa_report.quarto_schema import find_schema_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("IBSA_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
@@ -47,6 +49,18 @@ def seeds() -> Path:
             pytest.fail(f"source documents not found at {SEEDS}; CI must run with shared/ beside the clone")
         pytest.skip(f"source documents not found at {SEEDS} (set IBSA_SEEDS_DIR)")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def quarto_schema_dir() -> Path:
+    """Return the directory of Quarto 1.7.34's schema files; in CI their absence is an error, not a skip."""
+    found = find_schema_dir(ROOT)
+    if found is None or not (found / "project.yml").is_file():
+        where = found or ROOT.parent / "shared" / "quarto-schema" / "1.7.34"
+        if os.environ.get("CI"):
+            pytest.fail(f"Quarto's schema files not found at {where}; CI must run with shared/ beside the clone")
+        pytest.skip(f"Quarto's schema files not found at {where} (set QUARTO_SCHEMA_DIR)")
+    return found
 
 
 def tree_hashes(site: Path) -> dict[str, str]:
