@@ -19,6 +19,9 @@ from ibsa_report.quarto_schema import find_schema_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("IBSA_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+# Copies of the project built in temporary folders are checked against the same Quarto schema.
+if (_schema := find_schema_dir(ROOT)) is not None:
+    os.environ.setdefault("QUARTO_SCHEMA_DIR", str(_schema))
 
 
 @pytest.fixture

@@ -244,3 +244,23 @@ def test_quarto_engine_requested_without_quarto(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "quarto"])
     assert result.exit_code == 1
     assert "quarto is not on the PATH" in result.stderr
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("  site-url:", "  google-scholar: true\n  site-url:"),
+     "website.google-scholar: property name google-scholar is invalid (Quarto 1.7.34's schema)"),
+    (("format:\n  html:\n", "format:\n  html:\n    code-fold: true\n"),
+     "format.html.code-fold: the built-in engine does not support this option (use Quarto, or remove it)"),
+])
+def test_an_option_quarto_refuses_or_the_engine_ignores_stops_the_build(tmp_path, quarto_schema_dir, change, message):
+    project = make_project(tmp_path / "refused")
+    config = project / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    assert change[0] in text
+    config.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    line = next(i for i, l in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+                if l.strip().startswith(message.split(":")[0].rsplit(".", 1)[-1] + ":"))
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 1
+    assert f"_quarto.yml:{line}: {message}" in result.stderr
+    assert not (project / "_site").exists()

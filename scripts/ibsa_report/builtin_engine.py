@@ -85,7 +85,7 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None,
     """Parse, execute and render one page (extra: more metadata for pandoc)."""
     source = config.root / page.source
     doc = parse_qmd(source.read_text(encoding="utf-8"))
-    raise_problems(page_problems(page.source, doc))
+    raise_problems(page_problems(page.source, doc, config.root))
     markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
     return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang,
                                                    metadata=page_metadata(doc.front_matter) | (extra or {}))

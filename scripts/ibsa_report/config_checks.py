@@ -9,9 +9,13 @@ Two checks, so that the engines cannot drift apart silently:
 from __future__ import annotations
 
 
+import sys
+from pathlib import Path
+
 from .builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
 from .project import CONFIG, ProjectConfig
 from .qmd import QmdDocument
+from .quarto_schema import check_front_matter, check_project_config, find_schema_dir
 from .yaml_lines import key_lines
 
 
@@ -20,14 +24,33 @@ class ConfigError(ValueError):
 
 
 def project_problems(config: ProjectConfig) -> list[str]:
-    """Return one line per problem in _quarto.yml."""
+    """Return one line per problem in _quarto.yml: Quarto's schema first, then what the engine honours."""
     text = (config.root / CONFIG).read_text(encoding="utf-8")
-    return _lines(CONFIG, key_lines(text), unsupported(config.raw, PROJECT_OPTIONS))
+    schema = schema_dir(config.root)
+    refused = [p.message for p in check_project_config(text, schema, CONFIG)] if schema else []
+    return refused or _lines(CONFIG, key_lines(text), unsupported(config.raw, PROJECT_OPTIONS))
 
 
-def page_problems(source: str, doc: QmdDocument) -> list[str]:
+def page_problems(source: str, doc: QmdDocument, root: Path | None = None) -> list[str]:
     """Return one line per problem in a page's front matter (lines are the page's)."""
-    return _lines(source, key_lines(doc.front_matter_text, offset=1), unsupported(doc.front_matter, PAGE_OPTIONS))
+    schema = schema_dir(root) if root is not None else None
+    refused = [p.message for p in check_front_matter(doc.front_matter_text, schema, source, line_offset=1)] \
+        if schema and doc.front_matter_text else []
+    return refused or _lines(source, key_lines(doc.front_matter_text, offset=1),
+                             unsupported(doc.front_matter, PAGE_OPTIONS))
+
+
+def schema_dir(root: Path) -> Path | None:
+    """Return Quarto's schema directory, or None after saying once on stderr that it was not found."""
+    found = find_schema_dir(root)
+    if found is None and root not in _SAID:
+        _SAID.add(root)
+        print("note: Quarto 1.7.34's schema was not found (set QUARTO_SCHEMA_DIR): _quarto.yml and front matter "
+              "were checked only against what the built-in engine honours", file=sys.stderr)
+    return found
+
+
+_SAID: set[Path] = set()
 
 
 def raise_problems(problems: list[str]) -> None:
