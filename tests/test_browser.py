@@ -15,9 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, expect
 from ibsa_report.build import build_site
 from ibsa_report.project import copy_sources
 
-from browser_session import (  # noqa: F401  (fixtures)
-    RequestLog, ServedSite, Tab, browser, context, open_tab, served_site, serve_project,
-)
+from browser_session import RequestLog, ServedSite, Tab, open_tab, serve_project
 from chart_checks import assert_plot_matches_csv
 from conftest import ROOT
 

@@ -21,9 +21,7 @@ from ibsa_report.citation import read_version
 from ibsa_report.project import copy_sources
 from ibsa_report.versions import freeze
 
-from browser_session import (  # noqa: F401  (fixtures)
-    RequestLog, ServedSite, browser, context, open_tab, serve_project,
-)
+from browser_session import RequestLog, ServedSite, open_tab, serve_project
 from conftest import ROOT, tree_hashes
 from test_browser import (  # noqa: F401  (the same checks, run here on the Quarto site)
     test_every_download_link_returns_the_data_of_its_chart,
