@@ -251,6 +251,9 @@ def test_quarto_engine_requested_without_quarto(tmp_path, monkeypatch):
      "website.google-scholar: property name google-scholar is invalid (Quarto 1.7.34's schema)"),
     (("format:\n  html:\n", "format:\n  html:\n    code-fold: true\n"),
      "format.html.code-fold: the built-in engine does not support this option (use Quarto, or remove it)"),
+    # Quarto accepts any top-level key (its front matter is open); the built-in engine refuses one it ignores.
+    (("execute:\n", "exceute:\n  echo: true\nexecute:\n"),
+     "exceute: the built-in engine does not support this option (use Quarto, or remove it)"),
 ])
 def test_an_option_quarto_refuses_or_the_engine_ignores_stops_the_build(tmp_path, quarto_schema_dir, change, message):
     project = make_project(tmp_path / "refused")

@@ -65,3 +65,16 @@ def test_every_cell_is_labelled_once(page: str) -> None:
     labels = [c.options.get("label") for c in cells]
     assert None not in labels, [c.line for c in cells if "label" not in c.options]
     assert len(set(labels)) == len(labels)
+
+
+def test_a_page_quarto_would_render_but_the_navigation_lacks_is_refused(tmp_path: Path) -> None:
+    text = (ROOT / "_quarto.yml").read_text(encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
+    for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
+                 "chapters/methods.qmd", "CHANGELOG.md", "chapters/extra.qmd"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("x\n", encoding="utf-8")
+    line = text.splitlines().index("  render:") + 1
+    assert project_problems(read_config(tmp_path)) == [
+        f"_quarto.yml:{line}: project.render: chapters/extra.qmd is rendered by Quarto but the built-in engine "
+        "renders only the pages in website.navbar and website.page-footer (and 404.qmd): add it there"]

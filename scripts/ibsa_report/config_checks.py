@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
-from .project import CONFIG, ProjectConfig
+from .project import CONFIG, NOT_FOUND, ProjectConfig
 from .qmd import QmdDocument
 from .quarto_schema import check_front_matter, check_project_config, find_schema_dir
 from .yaml_lines import key_lines
@@ -28,7 +28,21 @@ def project_problems(config: ProjectConfig) -> list[str]:
     text = (config.root / CONFIG).read_text(encoding="utf-8")
     schema = schema_dir(config.root)
     refused = [p.message for p in check_project_config(text, schema, CONFIG)] if schema else []
-    return refused or _lines(CONFIG, key_lines(text), unsupported(config.raw, PROJECT_OPTIONS))
+    lines = key_lines(text)
+    return refused or (_lines(CONFIG, lines, unsupported(config.raw, PROJECT_OPTIONS))
+                       + [f"{CONFIG}:{lines.get('project.render', 1)}: project.render: {page} is rendered by Quarto "
+                          "but the built-in engine renders only the pages in website.navbar and website.page-footer "
+                          "(and 404.qmd): add it there" for page in unlisted_pages(config)])
+
+
+def unlisted_pages(config: ProjectConfig) -> list[str]:
+    """Return the files project.render matches that the built-in engine would not render."""
+    patterns = config.raw.get("project", {}).get("render") or []
+    listed = {p.source for p in config.pages + config.footer} | {NOT_FOUND}
+    matched = {path.relative_to(config.root).as_posix()
+               for pattern in ([patterns] if isinstance(patterns, str) else patterns)
+               for path in config.root.glob(str(pattern).lstrip("/")) if path.is_file()}
+    return sorted(matched - listed)
 
 
 def page_problems(source: str, doc: QmdDocument, root: Path | None = None) -> list[str]:
