@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
-from ibsa_report.browser import launch, missing_browser
-from ibsa_report.project import read_config
-from ibsa_report.serve import serve, site_pages
+from ibsa_report.dev.browser import launch, missing_browser
+from quarto_lite.project import read_config
+from ibsa_report.dev.serve import serve, site_pages
 
 
 if TYPE_CHECKING:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ibsa_report.citation import read_version
-from ibsa_report.versions import freeze
+from ibsa_report.release.citation import read_version
+from ibsa_report.release.versions import freeze
 
 from ibsa_report.build import build_site
-from ibsa_report.project import copy_sources
-from ibsa_report.quarto_schema import find_schema_dir
+from ibsa_report.sources import copy_sources
+from quarto_lite.quarto_schema import find_schema_dir
 
 # The browser fixtures, defined once for the session (a second Chromium per module would not start):
 # browser, the served real site (test_quarto.py overrides served_site with Quarto's) and a context.

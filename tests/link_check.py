@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from ibsa_report.serve import site_pages
+from ibsa_report.dev.serve import site_pages
 
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"))
 NOT_FETCHED = ("mailto", "tel", "data", "javascript")

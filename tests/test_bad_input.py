@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ibsa_report.project import copy_sources, read_config
-from ibsa_report.serve import serve
+from ibsa_report.sources import copy_sources
+from quarto_lite.project import read_config
+from ibsa_report.dev.serve import serve
 
 from conftest import ROOT, tree_hashes
 

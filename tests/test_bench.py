@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ibsa_report.bench import KIB, SiteResult, budget_failures, report_lines
+from ibsa_report.dev.bench import KIB, SiteResult, budget_failures, report_lines
 
 
 def results(first_chart_page: int, second: int, build: float) -> dict[str, SiteResult]:

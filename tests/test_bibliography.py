@@ -14,8 +14,8 @@ import pypandoc
 import pytest
 import yaml
 
-from ibsa_report.bibliography import UNKNOWN_TITLE, bibliography_text, csl_items, read_sources, write_bibliography
-from ibsa_report.pandoc_render import render_markdown
+from ibsa_report.site.bibliography import UNKNOWN_TITLE, bibliography_text, csl_items, read_sources, write_bibliography
+from quarto_lite.pandoc_render import render_markdown
 
 COLUMNS = ["source_id", "kind", "csl_type", "title", "author", "container_title", "publisher", "issued",
            "url", "note"]

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, expect
 
 from ibsa_report.build import build_site
-from ibsa_report.project import copy_sources
+from ibsa_report.sources import copy_sources
 
 from browser_session import RequestLog, ServedSite, Tab, open_tab, serve_project
 from chart_checks import assert_plot_matches_csv

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from ibsa_report.bibliography import read_sources
+from ibsa_report.site.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 
@@ -195,11 +195,11 @@ def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
     before = tree_hashes(project / "_site")
     page = project / "chapters" / "one.qmd"
     lines = page.read_text(encoding="utf-8").splitlines()
-    lines[13:13] = ["```{python}", "1 / 0", "```", ""]
+    lines[14:14] = ["```{python}", "1 / 0", "```", ""]
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(BuildError) as info:
         build_site(project, "builtin")
-    assert "chapters/one.qmd:14: cell failed: ZeroDivisionError: division by zero" in str(info.value)
+    assert "chapters/one.qmd:15: cell failed: ZeroDivisionError: division by zero" in str(info.value)
     assert tree_hashes(project / "_site") == before
     assert not list(project.glob(".staging*"))
 

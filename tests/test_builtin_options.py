@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ibsa_report.builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
-from ibsa_report.config_checks import page_problems, project_problems
-from ibsa_report.project import read_config
-from ibsa_report.qmd import Cell, parse_qmd
+from quarto_lite.builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
+from quarto_lite.config_checks import page_problems, project_problems
+from quarto_lite.project import read_config
+from quarto_lite.qmd import Cell, parse_qmd
 
 from conftest import ROOT
 

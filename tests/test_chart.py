@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from plotly.offline import get_plotlyjs_version
 
-from ibsa_report import chart as chart_mod
-from ibsa_report.chart import Axes, Series, chart, new_page
-from ibsa_report.project import relative_root
+from ibsa_report.report import chart as chart_mod
+from ibsa_report.report.chart import Axes, Series, chart, new_page
+from quarto_lite.project import relative_root
 
 from chart_checks import assert_plot_matches_csv, figure_spec, shown_text
 from conftest import ROOT

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report import charts, evidence
-from ibsa_report.chart import new_page
+from ibsa_report.report import charts
+from ibsa_report.evidence import frames as evidence
+from ibsa_report.report.chart import new_page
 
 from chart_checks import assert_plot_matches_csv, figure_spec
 from conftest import ROOT

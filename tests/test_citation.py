@@ -9,7 +9,7 @@ import tomllib
 import pytest
 import yaml
 
-from ibsa_report.citation import apa, bibtex, cff_text, read_citation, read_version, zenodo_text
+from ibsa_report.release.citation import apa, bibtex, cff_text, read_citation, read_version, zenodo_text
 
 from conftest import ROOT
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report import data_dictionary as dd
-from ibsa_report.bibliography import read_sources, write_bibliography
-from ibsa_report.downloads import DATASET_ZIP, write_dataset_zip
-from ibsa_report.package import read_descriptor
-from ibsa_report.pandoc_render import page_metadata, render_markdown
-from ibsa_report.qmd import parse_qmd
-from ibsa_report.tables import table_markup
+from ibsa_report.report import data_dictionary as dd
+from ibsa_report.site.bibliography import read_sources, write_bibliography
+from ibsa_report.site.downloads import DATASET_ZIP, write_dataset_zip
+from ibsa_report.evidence.package import read_descriptor
+from quarto_lite.pandoc_render import page_metadata, render_markdown
+from quarto_lite.qmd import parse_qmd
+from ibsa_report.report.tables import table_markup
 
 from conftest import ROOT
 

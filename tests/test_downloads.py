@@ -8,7 +8,7 @@ from pathlib import Path
 
 from frictionless import Package
 
-from ibsa_report.downloads import DATASET_ZIP, publish_downloads, write_dataset_zip
+from ibsa_report.site.downloads import DATASET_ZIP, publish_downloads, write_dataset_zip
 
 from conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""Tests for ibsa_report.execute: running .qmd cells with nbclient and rendering Markdown.
+"""Tests for quarto_lite.execute: running .qmd cells with nbclient and rendering Markdown.
 
 Kernel starts are expensive (~1 s), so one fixture document (tests/fixtures/qmd/features.qmd)
 exercises most features and is executed twice per session (the second run checks that the
@@ -16,18 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ibsa_report.execute import (
-    CellError,
-    RunResults,
-    cell_options_by_block,
-    execute_document,
-    format_inline,
-    merge_options,
-    merge_streams,
-    raw_block,
-    render_document,
-)
-from ibsa_report.qmd import parse_qmd
+from quarto_lite.execute import CellError, cell_options_by_block, execute_document, merge_options
+from quarto_lite.outputs import RunResults, format_inline, merge_streams, raw_block, render_document
+from quarto_lite.qmd import parse_qmd
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qmd"
 FENCE = "```"

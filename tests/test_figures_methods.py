@@ -6,7 +6,10 @@ import inspect
 
 import pytest
 
-from ibsa_report import charts, evidence, figures, stats
+from ibsa_report.report import charts
+from ibsa_report.evidence import frames as evidence
+from ibsa_report.analysis import figures
+from ibsa_report.analysis import stats
 
 from conftest import ROOT
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ibsa_report import evidence, figures, tables
+from ibsa_report.evidence import frames as evidence
+from ibsa_report.analysis import figures
+from ibsa_report.report import tables
 
 from conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ibsa_report.project import read_config
+from quarto_lite.project import read_config
 
 from link_check import check_links
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ibsa_report.pandoc_render import RenderError, Rendered, metadata_block, page_metadata, render_markdown
+from quarto_lite.pandoc_render import RenderError, Rendered, metadata_block, page_metadata, render_markdown
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -349,7 +349,7 @@ def test_headings_for_the_table_of_contents() -> None:
 
 
 def test_filters_ship_beside_the_module() -> None:
-    from ibsa_report import pandoc_render
+    from quarto_lite import pandoc_render
 
     for name in pandoc_render.LUA_FILTERS:
         assert (Path(pandoc_render.__file__).parent / "filters" / name).is_file()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ibsa_report.project import read_config
-from ibsa_report.qmd import Markdown, parse_qmd
+from quarto_lite.project import read_config
+from quarto_lite.qmd import Markdown, parse_qmd
 
 from conftest import ROOT
 

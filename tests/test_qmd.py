@@ -1,4 +1,4 @@
-"""Tests for ibsa_report.qmd: splitting a .qmd file into front matter, cells and markdown.
+"""Tests for quarto_lite.qmd: splitting a .qmd file into front matter, cells and markdown.
 
 Expected values (line numbers, option values, sources) are written out by hand from the
 fixture text in each test, never computed by the parser under test.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ibsa_report.qmd import Cell, Markdown, QmdError, find_inline, inline_expressions, parse_qmd, unescape_inline
+from quarto_lite.qmd import Cell, Markdown, QmdError, find_inline, inline_expressions, parse_qmd, unescape_inline
 
 FENCE = "```"
 

@@ -17,9 +17,9 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import BrowserContext
 
 from ibsa_report.build import build_site
-from ibsa_report.citation import read_version
-from ibsa_report.project import copy_sources
-from ibsa_report.versions import freeze
+from ibsa_report.release.citation import read_version
+from ibsa_report.sources import copy_sources
+from ibsa_report.release.versions import freeze
 
 from browser_session import RequestLog, ServedSite, open_tab, serve_project
 from conftest import ROOT, tree_hashes

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from ibsa_report.quarto_engine import python_env, quarto_problem
+from quarto_lite.quarto_engine import python_env, quarto_problem
 
 RECORDED = Path(__file__).parent / "fixtures" / "quarto"  # stderr of Quarto 1.7.34, colours included
 

@@ -1,4 +1,4 @@
-"""Tests for ibsa_report.quarto_schema: _quarto.yml and front matter checked against Quarto 1.7.34's schema files.
+"""Tests for quarto_lite.quarto_schema: _quarto.yml and front matter checked against Quarto 1.7.34's schema files.
 
 The expected messages are written by hand. Which input Quarto refuses, and the line and key location it
 names, were checked against Quarto 1.7.34 itself (`quarto inspect` on each case).
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ibsa_report.qmd import parse_qmd
-from ibsa_report.quarto_schema import (SCHEMA_DIR_ENV, SchemaProblem, check_front_matter, check_project_config,
+from quarto_lite.qmd import parse_qmd
+from quarto_lite.quarto_schema import (SCHEMA_DIR_ENV, SchemaProblem, check_front_matter, check_project_config,
                                        check_yaml, find_schema_dir, load_schemas)
-from ibsa_report.quarto_schema_lang import Definitions, SchemaLanguageError, convert
+from quarto_lite.quarto_schema_lang import Definitions, SchemaLanguageError, convert
 
 from conftest import ROOT
 

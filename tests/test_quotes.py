@@ -17,9 +17,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from ibsa_report import evidence, quotes
+from ibsa_report.evidence import frames as evidence
+from ibsa_report.report import quotes
 from ibsa_report.build import build_site
-from ibsa_report.pandoc_render import render_markdown
+from quarto_lite.pandoc_render import render_markdown
 
 from conftest import ROOT
 

@@ -13,12 +13,12 @@ import pytest
 from bs4 import BeautifulSoup
 from IPython.display import Markdown
 
-from ibsa_report import fmt
-from ibsa_report import recommendation_text as rt
-from ibsa_report.bibliography import write_bibliography
-from ibsa_report.evidence import Evidence, load
-from ibsa_report.fmt import escape_markdown
-from ibsa_report.pandoc_render import render_markdown
+from ibsa_report.report import fmt
+from ibsa_report.report import recommendation_text as rt
+from ibsa_report.site.bibliography import write_bibliography
+from ibsa_report.evidence.frames import Evidence, load
+from ibsa_report.report.fmt import escape_markdown
+from quarto_lite.pandoc_render import render_markdown
 
 from conftest import ROOT
 

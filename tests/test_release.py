@@ -14,9 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from ibsa_report.citation import apa, read_citation
+from ibsa_report.release.citation import apa, read_citation
 from ibsa_report.cli import cli
-from ibsa_report.release import VERSIONED
+from ibsa_report.release.release import VERSIONED
 
 from conftest import ROOT
 

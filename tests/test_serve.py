@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ibsa_report.serve import serve
+from ibsa_report.dev.serve import serve
 
 
 @pytest.fixture

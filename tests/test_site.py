@@ -9,11 +9,11 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report.chart import PLOTLY_BUNDLE
-from ibsa_report.citation import read_version
-from ibsa_report.downloads import DATASET_ZIP
-from ibsa_report.evidence import load
-from ibsa_report.project import read_config
+from ibsa_report.report.chart import PLOTLY_BUNDLE
+from ibsa_report.release.citation import read_version
+from ibsa_report.site.downloads import DATASET_ZIP
+from ibsa_report.evidence.frames import load
+from quarto_lite.project import read_config
 
 from chart_checks import assert_plot_matches_csv, figure_spec
 from conftest import ROOT

@@ -1,4 +1,4 @@
-"""Tests for ibsa_report.stats.
+"""Tests for ibsa_report.analysis.stats.
 
 Every expected value is derived independently here (closed formulas with
 ``math``, exact binomial arithmetic with ``fractions.Fraction``), never by
@@ -14,7 +14,7 @@ from statistics import NormalDist
 import pandas as pd
 import pytest
 
-from ibsa_report.stats import (
+from ibsa_report.analysis.stats import (
     binomial_limit,
     force_rates,
     funnel_limits,

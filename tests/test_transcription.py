@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ibsa_report.validate import validate_project
+from ibsa_report.evidence.validate import validate_project
 
 from conftest import ROOT
 

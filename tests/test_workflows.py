@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ibsa_report.project import copy_sources
+from ibsa_report.sources import copy_sources
 
 from conftest import ROOT
 

@@ -1,3 +1,3 @@
-"""ibsa_report: data, statistics and site build for the IBSA criminal-justice report."""
-
-
+"""ibsa_report: the IBSA criminal-justice report: evidence -> analysis -> report, run by the chapters;
+site/ (pre/post-render steps), release/, dev/; build.py and cli.py at the top. Rendering is quarto_lite's.
+"""

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .builtin_engine import render_project
-from .project import read_config
-from .quarto_engine import quarto_path, render_with_quarto
-from .validate import validate_project
+from quarto_lite.engine import render_project
+from quarto_lite.project import read_config
+from quarto_lite.quarto_engine import quarto_path, render_with_quarto
+from ibsa_report.evidence.validate import validate_project
 
 SITE = "_site"
 PostRender = Callable[[Path, Path], None]

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from .build import BuildError, build_site
-from .citation import read_version
-from .publish import PublishError, publish as publish_site
-from .release import ReleaseError, release as cut_release
-from .versions import freeze
-from .problems import to_json
-from .summary import summary_lines
-from .validate import validate_project
+from ibsa_report.build import BuildError, build_site
+from ibsa_report.release.citation import read_version
+from ibsa_report.release.publish import PublishError, publish as publish_site
+from ibsa_report.release.release import ReleaseError, release as cut_release
+from ibsa_report.release.versions import freeze
+from ibsa_report.evidence.problems import to_json
+from ibsa_report.evidence.summary import summary_lines
+from ibsa_report.evidence.validate import validate_project
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -157,8 +157,8 @@ def bench(project: Path, engine: str) -> None:
 
         ibsa-report bench --engine builtin
     """
-    from .bench import budget_failures, report_lines, run_bench
-    from .browser import missing_browser
+    from ibsa_report.dev.bench import budget_failures, report_lines, run_bench
+    from ibsa_report.dev.browser import missing_browser
 
     if (reason := missing_browser()) is not None:
         raise click.ClickException(reason)

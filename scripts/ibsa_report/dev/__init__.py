@@ -1,0 +1,2 @@
+"""Developer tools: the page-weight bench, the local server, the browser launcher.
+"""

@@ -1,0 +1,166 @@
+"""Benchmark the site as shipped against plotly's defaults: build time and the bytes a reader downloads.
+
+Both variants are the same project built from the same .qmd files into scratch copies; the baseline
+sets IBSA_CHARTS=plotly-default, so the chart helper inlines plotly.js in every chart, as a bare
+plotly figure does offline. Each site is served like a static host (gzip, Cache-Control: max-age=600)
+and visited in headless Chromium; the bytes are the Resource Timing transferSize of the page and
+everything it loaded (compressed bytes on the wire, 0 for what came from the cache).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from ibsa_report.dev.browser import launch
+from ibsa_report.report.chart import CHARTS_MODE
+from ibsa_report.sources import copy_sources
+from quarto_lite.project import read_config
+from ibsa_report.dev.serve import serve, site_pages
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+KIB = 1024
+FIRST_VISIT_BUDGET = 500 * KIB
+SECOND_PAGE_BUDGET = 80 * KIB
+LIGHTER_THAN_BASELINE = 3.0  # on pages with charts
+BUILD_BUDGET_SECONDS = 60.0
+MAX_AGE = 600
+VARIANTS = {"shipped": "site", "baseline": "plotly-default"}
+PAGE_BYTES = """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+CHART_COUNT = "() => document.querySelectorAll('figure.chart').length"
+# Resolve once no resource has finished loading for half a second (after the load event: the favicon and
+# anything loaded late still count; Playwright's "networkidle" can pass while a huge page is still parsing).
+QUIET = """() => new Promise(resolve => {
+  const done = () => { observer.disconnect(); resolve(); };
+  let timer = setTimeout(done, 500);
+  const observer = new PerformanceObserver(() => { clearTimeout(timer); timer = setTimeout(done, 500); });
+  observer.observe({ type: "resource" });
+})"""
+
+
+@dataclass
+class SiteResult:
+    """One variant's build time, and bytes per first visit (page) and per second page (first, second)."""
+
+    build_seconds: float
+    first: dict[str, int] = field(default_factory=dict)
+    second: dict[tuple[str, str], int] = field(default_factory=dict)
+    charts: dict[str, int] = field(default_factory=dict)
+
+
+def run_bench(project: Path, engine: str, log: Callable[[str], None] = print) -> dict[str, SiteResult]:
+    """Build and measure both variants of the project; return their results by variant name."""
+    config = read_config(project)
+    prefix = urlparse(config.site_url).path or "/"
+    reading_order = [page.output for page in config.pages]
+    results: dict[str, SiteResult] = {}
+    with tempfile.TemporaryDirectory(prefix="ibsa-bench-") as scratch:
+        for name, mode in VARIANTS.items():
+            copy = copy_sources(project, Path(scratch) / name)
+            log(f"building {name} ({CHARTS_MODE}={mode}) ...")
+            result = SiteResult(build_seconds=timed_build(copy, engine, mode))
+            log(f"measuring {name} in Chromium ...")
+            measure(copy / "_site", prefix, reading_order, result)
+            results[name] = result
+    return results
+
+
+def timed_build(project: Path, engine: str, mode: str) -> float:
+    """Run `ibsa-report build` on the project with the chart mode set; return its wall time in seconds."""
+    env = {**os.environ, CHARTS_MODE: mode}
+    command = [sys.executable, "-m", "ibsa_report.cli", "--project", str(project), "build", "--engine", engine]
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+        raise RuntimeError(f"the {mode} build failed (exit {done.returncode}):\n{tail}")
+    return seconds
+
+
+def measure(site: Path, prefix: str, reading_order: list[str], result: SiteResult) -> None:
+    """Fill result with the bytes of a first visit to every page and of each next page in reading order."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site, prefix, use_gzip=True, max_age=MAX_AGE) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for page in site_pages(site):
+                result.first[page], result.charts[page] = visit(browser, base, [page])
+            for first, second in zip(reading_order, reading_order[1:]):
+                result.second[(first, second)], _ = visit(browser, base, [first, second])
+        finally:
+            browser.close()
+
+
+def visit(browser: Browser, base: str, pages: list[str]) -> tuple[int, int]:
+    """Visit pages in turn in a fresh context (empty cache); return the last one's bytes and chart count."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        for page in pages:
+            tab.goto(base + page, wait_until="load")
+            tab.evaluate(QUIET)
+        return int(tab.evaluate(PAGE_BYTES)), int(tab.evaluate(CHART_COUNT))
+    finally:
+        context.close()
+
+
+def kib(n: float) -> str:
+    """Format a byte count in KiB."""
+    return f"{n / KIB:,.1f} KiB"
+
+
+def ratio(shipped: float, baseline: float) -> str:
+    """Format how many times lighter the shipped figure is than the baseline."""
+    return f"{baseline / shipped:.1f}x" if shipped else "-"
+
+
+def charts_note(count: int) -> str:
+    """Say how many charts a page has, if any."""
+    return "" if not count else f" ({count} chart{'s' if count > 1 else ''})"
+
+
+def report_lines(results: dict[str, SiteResult]) -> list[str]:
+    """Return the benchmark's table: build time, first visits, second pages, and baseline/shipped ratios."""
+    shipped, baseline = results["shipped"], results["baseline"]
+    rows = [("build (wall time)", f"{shipped.build_seconds:.1f} s", f"{baseline.build_seconds:.1f} s",
+             ratio(shipped.build_seconds, baseline.build_seconds))]
+    rows += [(f"first visit  {page}" + charts_note(shipped.charts[page]),
+              kib(shipped.first[page]), kib(baseline.first[page]), ratio(shipped.first[page], baseline.first[page]))
+             for page in shipped.first]
+    rows += [(f"second page  {first} -> {second}", kib(shipped.second[(first, second)]),
+              kib(baseline.second[(first, second)]),
+              ratio(shipped.second[(first, second)], baseline.second[(first, second)]))
+             for first, second in shipped.second]
+    header = ("", "shipped", "baseline", "baseline/shipped")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    return ["  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
+            for cells in [header, *rows]]
+
+
+def budget_failures(results: dict[str, SiteResult]) -> list[str]:
+    """Return one line for every budget the shipped site misses (none when all are met)."""
+    shipped, baseline = results["shipped"], results["baseline"]
+    failures = [f"first visit to {page}: {kib(n)} is over the {kib(FIRST_VISIT_BUDGET)} budget"
+                for page, n in shipped.first.items() if n > FIRST_VISIT_BUDGET]
+    failures += [f"second page {second} after {first}: {kib(n)} is over the {kib(SECOND_PAGE_BUDGET)} budget"
+                 for (first, second), n in shipped.second.items() if n > SECOND_PAGE_BUDGET]
+    failures += [f"first visit to {page}: only {baseline.first[page] / n:.1f}x lighter than the baseline "
+                 f"(budget: at least {LIGHTER_THAN_BASELINE:g}x on pages with charts)"
+                 for page, n in shipped.first.items()
+                 if shipped.charts[page] and baseline.first[page] < LIGHTER_THAN_BASELINE * n]
+    if shipped.build_seconds > BUILD_BUDGET_SECONDS:
+        failures.append(f"build: {shipped.build_seconds:.1f} s is over the {BUILD_BUDGET_SECONDS:g} s budget")
+    return failures

@@ -1,0 +1,33 @@
+"""Load the validated evidence for a chapter: the one call a chapter's setup cell makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from quarto_lite.project import find_root
+from ibsa_report.evidence.validate import validate_project
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The validated tables of data/, by resource name."""
+
+    root: Path
+    tables: dict[str, pd.DataFrame]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        """Return a table without its bookkeeping column (_line)."""
+        return self.tables[name].drop(columns="_line")
+
+
+def load(start: Path | None = None) -> Evidence:
+    """Validate data/ of the project at or above start and return its tables; raise if invalid."""
+    root = find_root(start)
+    result = validate_project(root)
+    if not result.ok:
+        lines = "\n".join(p.message for p in result.problems)
+        raise ValueError(f"data/ is not valid:\n{lines}")
+    return Evidence(root, result.tables)

@@ -1,0 +1,61 @@
+"""Validate the whole data package: readable files, Table Schemas, then cross-table rules.
+
+Every problem is collected (not just the first). Rules run only on tables that passed the earlier
+steps, so one broken file does not bury the report in follow-on errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ibsa_report.evidence.loading import to_frame
+from ibsa_report.evidence.package import DATA_DIR, DESCRIPTOR, read_descriptor, resource_specs
+from ibsa_report.evidence.problems import Problem, sort_problems
+from ibsa_report.evidence.rules import RULES, descriptor_source_ids
+from ibsa_report.evidence.schema_checks import schema_problems
+from ibsa_report.evidence.structure import read_raw
+
+
+@dataclass
+class Validation:
+    """The outcome of validating a project's data: problems, and the typed frames of clean tables."""
+
+    problems: list[Problem]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when no problem was found."""
+        return not self.problems
+
+
+def validate_project(project: Path) -> Validation:
+    """Validate data/ in a project directory and return every problem found."""
+    try:
+        descriptor = read_descriptor(project)
+    except ValueError as exc:
+        return Validation([Problem("descriptor", f"{DATA_DIR}/{DESCRIPTOR}", 1, "resources", "", "a valid Data Package", str(exc))])
+
+    problems: list[Problem] = []
+    raw = {}
+    for spec in resource_specs(project, descriptor):
+        table, found = read_raw(spec)
+        problems += found
+        if table is not None:
+            raw[spec.name] = table
+
+    found = schema_problems(descriptor, project / DATA_DIR, raw)
+    problems += found
+    failed_paths = {p.path for p in found}
+    failed = {name for name, t in raw.items() if t.spec.rel_path in failed_paths}
+    tables = {name: to_frame(t) for name, t in raw.items() if name not in failed}
+
+    for needs, rule in RULES:
+        if all(n in tables for n in needs):
+            problems += rule(tables)
+    if "sources" in tables:
+        problems += descriptor_source_ids(descriptor, tables["sources"])
+    return Validation(sort_problems(problems), tables)

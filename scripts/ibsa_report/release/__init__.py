@@ -1,0 +1,2 @@
+"""Citation, versions, releases and publishing.
+"""

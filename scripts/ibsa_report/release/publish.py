@@ -1,0 +1,55 @@
+"""Publish the built site to the Pages branch (gh-pages) as one commit, without touching the work tree.
+
+The site already carries every archived version under v/ (the build copies them forward from this
+branch), so the new commit replaces the branch's tree and no archived version is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
+
+
+class PublishError(RuntimeError):
+    """Publishing was refused; the message says why."""
+
+
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git and return its stripped output; raise PublishError with git's message on failure."""
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise PublishError(f"git {' '.join(args)} failed: {(done.stderr or done.stdout).strip()}")
+    return done.stdout.strip()
+
+
+def missing_archives(root: Path, site: Path, branch: str) -> list[str]:
+    """Return the versions archived on the branch that the site would drop."""
+    published = branch_archives(root, branch)
+    return [] if published is None else sorted(set(archived(published)) - set(archived(site)))
+
+
+def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) -> str:
+    """Commit root/_site as the whole tree of branch; return the new commit's id."""
+    site = root / "_site"
+    if not (site / "index.html").is_file():
+        raise PublishError("_site/ has no index.html: run `ibsa-report build` first")
+    lost = missing_archives(root, site, branch)
+    if lost:
+        raise PublishError(f"_site/{ARCHIVE}/ lacks archived versions {', '.join(lost)} that {branch} has; "
+                           "rebuild so that they are carried forward")
+    git_dir = _git(root, "rev-parse", "--absolute-git-dir")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
+        _git(site, "--git-dir", git_dir, "--work-tree", ".", "add", "--all", "--force", ".", env=env)
+        tree = _git(site, "--git-dir", git_dir, "write-tree", env=env)
+    parent = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=root,
+                            capture_output=True, text=True).stdout.strip()
+    head = _git(root, "rev-parse", "--short", "HEAD")
+    args = ["commit-tree", tree, "-m", message or f"Publish the site built from {head}"]
+    commit = _git(root, *args, *(["-p", parent] if parent else []))
+    _git(root, "update-ref", f"refs/heads/{branch}", commit, *([parent] if parent else []))
+    return commit

@@ -1,0 +1,126 @@
+"""Cut a release: check, set the version everywhere, build, archive under _site/v/X.Y.Z/, commit and tag.
+
+Every refusal happens before anything is written, so a refused release changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ibsa_report.build import build_site
+from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_for, cff_text, zenodo_text
+from quarto_lite.project import CONFIG, read_config
+from ibsa_report.evidence.validate import validate_project
+from ibsa_report.release.versions import freeze, parse_version
+
+CHANGELOG = "CHANGELOG.md"
+PYPROJECT = "pyproject.toml"
+README = "README.md"
+VERSIONED = (CFF, ZENODO, PYPROJECT, CONFIG, CHANGELOG, README)
+
+
+class ReleaseError(RuntimeError):
+    """The release was refused or failed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a release did, and the git commands it ran (or would run with --no-git)."""
+
+    version: str
+    archive: Path
+    git_commands: list[list[str]]
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in root and return its output; raise ReleaseError with git's message on failure."""
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ReleaseError(f"git {' '.join(args)} failed: {(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+
+def changelog_has(root: Path, version: str) -> bool:
+    """Tell whether CHANGELOG.md has a '## [X.Y.Z]' heading for version."""
+    text = (root / CHANGELOG).read_text(encoding="utf-8") if (root / CHANGELOG).is_file() else ""
+    return re.search(rf"^## \[{re.escape(version)}\]", text, re.M) is not None
+
+
+def check(root: Path, version: str, *, use_git: bool) -> Citation:
+    """Refuse, with a message, unless the release can go ahead; return the current citation."""
+    try:
+        new = parse_version(version)
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from exc
+    current = citation_for(read_config(root))
+    if new <= parse_version(current.version):
+        raise ReleaseError(f"version {version} is not greater than the current version {current.version} (in {CFF})")
+    if not changelog_has(root, version):
+        raise ReleaseError(f"{CHANGELOG} has no entry for {version}: add a '## [{version}]' section saying what "
+                           "changed (and any corrected figures under 'Corrections'), then run again")
+    if use_git and git(root, "status", "--porcelain", "--untracked-files=no").strip():
+        raise ReleaseError("the working tree has uncommitted changes: commit or stash them first, so that the "
+                           "release is exactly what the tag names")
+    result = validate_project(root)
+    if not result.ok:
+        lines = "\n".join(p.message for p in result.problems)
+        raise ReleaseError(f"{lines}\n{len(result.problems)} problem(s) in data/; a release needs valid data")
+    return current
+
+
+def set_version(root: Path, version: str, date: str) -> None:
+    """Write version and date into CITATION.cff, then every file that repeats them."""
+    old = citation_for(read_config(root))
+    c = Citation(old.title, old.authors, version, date, old.url, old.repository)
+    (root / CFF).write_text(cff_text(c), encoding="utf-8")
+    (root / ZENODO).write_text(zenodo_text(c), encoding="utf-8")
+    _replace(root / PYPROJECT, r'^version = "[^"]*"', f'version = "{version}"')
+    quarto = root / CONFIG
+    for key, value in (("version", version), ("number", version), ("issued", date)):
+        _replace(quarto, rf'^(  {key}: )"[^"]*"', rf'\g<1>"{value}"')
+    _replace(root / CHANGELOG, rf"^## \[{re.escape(version)}\].*$", f"## [{version}] - {date}")
+    _replace_example(root / README, apa(old), apa(c))
+
+
+def _replace_example(path: Path, old: str, new: str) -> None:
+    """Replace the README's example citation (wrapped over '> ' lines) when it has one."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    pattern = r"\s+(?:>\s+)?".join(re.escape(word) for word in old.split())
+    path.write_text(re.sub(pattern, lambda _: new, text, count=1), encoding="utf-8")
+
+
+def _replace(path: Path, pattern: str, replacement: str) -> None:
+    """Replace the one line matching pattern; raise ReleaseError if there is not exactly one."""
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(pattern, replacement, text, count=1, flags=re.M)
+    if count != 1:
+        raise ReleaseError(f"{path.name}: no line matches {pattern!r}; cannot set the version there")
+    path.write_text(new, encoding="utf-8")
+
+
+def release(root: Path, version: str, *, use_git: bool = True, engine: str = "auto",
+            today: dt.date | None = None) -> Release:
+    """Release version: check, set it everywhere, build, archive, and commit and tag (or list the commands)."""
+    check(root, version, use_git=use_git)
+    date = (today or dt.date.today()).isoformat()
+    saved = {name: (root / name).read_bytes() for name in VERSIONED if (root / name).exists()}
+    try:
+        set_version(root, version, date)
+        build_site(root, engine)
+        archive = freeze(root / "_site", version)
+    except Exception:
+        for name, data in saved.items():
+            (root / name).write_bytes(data)
+        raise
+    commands = [["git", "add", *(name for name in VERSIONED if (root / name).exists())], ["git", "commit", "-m", f"Release {version}"],
+                ["git", "tag", "-a", f"v{version}", "-m", f"Version {version}"]]
+    if use_git:
+        for command in commands:
+            git(root, *command[1:])
+    return Release(version, archive, commands)

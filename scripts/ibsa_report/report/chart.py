@@ -1,0 +1,232 @@
+"""The one chart helper: a plotly figure with its caption, source, alt text, permalink, CSV and table.
+
+Every chart on the site is made here, from a tidy frame that holds exactly the plotted data:
+- each trace plots rows of that frame; its `customdata` holds their row numbers and its `meta` names
+  the columns behind x, y (and hover text), so anyone can check the plot against the CSV;
+- the frame is written to `_downloads/<chart-id>.csv`, copied to `downloads/` after rendering;
+- the page loads plotly.js once, from the site (`assets/vendor/`), never from a CDN or inlined.
+
+`IBSA_CHARTS=plotly-default` in the environment draws each plot instead as plotly's own offline HTML
+(`plotly.io.to_html`, plotly.js inlined in every chart): the baseline `ibsa-report bench` compares with.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs_version
+
+from quarto_lite.outputs import raw_block
+from quarto_lite.project import find_root, relative_root
+from ibsa_report.templating import template_env
+
+DOWNLOADS_SOURCE = "_downloads"
+PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
+CHART_SCRIPT = "assets/charts.js"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
+CHART_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+CHARTS_MODE = "IBSA_CHARTS"  # environment: "site" (the default) or "plotly-default" (the bench baseline)
+CHARTS_MODES = ("site", "plotly-default")
+
+_page: dict[str, Any] = {"loader": False, "ids": set()}  # one kernel renders one page
+
+
+@dataclass(frozen=True)
+class Series:
+    """One trace: the rows of the chart's data it plots, and how it draws them."""
+
+    name: str
+    x: str
+    y: str
+    kind: Literal["bar", "markers", "line"] = "markers"
+    where: tuple[str, Any] | None = None
+    error: tuple[str, str] | None = None
+    text: str | None = None
+    colour: str | None = None
+    dash: str | None = None
+    legend: bool = True
+    hover: str | None = None
+
+
+@dataclass(frozen=True)
+class Axes:
+    """Axis titles and options, and the figure's layout choices."""
+
+    x_title: str
+    y_title: str
+    horizontal: bool = False
+    x_log: bool = False
+    height: int = 420
+    barmode: str | None = None
+    hover: str = "%{y}: %{x}<extra></extra>"
+    wrap: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready to display: its HTML, as a raw block in Markdown, is what both engines put on the page."""
+
+    chart_id: str
+    data: pd.DataFrame
+    figure: dict[str, Any]
+    caption: str
+    source: str
+    alt: str
+    root: str
+    loader: bool
+
+    def html(self) -> str:
+        """Return the chart's HTML."""
+        return chart_html(self)
+
+    def _repr_markdown_(self) -> str:
+        # Markdown carrying a raw HTML block, never text/html: for text/html output Quarto loads
+        # require.js and jQuery from a CDN on the page.
+        return raw_block(chart_html(self))
+
+
+def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, caption: str,
+          source: str, alt: str, start: Path | None = None) -> Chart:
+    """Make a chart from data, write its CSV beside the project, and return it for display."""
+    check_chart_id(chart_id)
+    if chart_id in _page["ids"]:
+        raise ValueError(f"chart id {chart_id!r} is used twice on this page")
+    root = find_root(start)
+    data = data.reset_index(drop=True)
+    write_csv(data, root / DOWNLOADS_SOURCE / f"{chart_id}.csv")
+    loader = not _page["loader"]
+    _page["loader"] = True
+    _page["ids"].add(chart_id)
+    return Chart(chart_id, data, figure_spec(data, series, axes), caption, source, alt,
+                 relative_root(root, Path.cwd()), loader)
+
+
+def new_page() -> None:
+    """Forget the charts drawn so far (the engines start a fresh kernel per page; tests call this)."""
+    _page["loader"] = False
+    _page["ids"] = set()
+
+
+def check_chart_id(chart_id: str) -> None:
+    """Raise ValueError unless chart_id is a stable anchor: lower-case letters, digits and hyphens."""
+    if not chart_id or not chart_id[0].isalpha() or not set(chart_id) <= CHART_ID_CHARS:
+        raise ValueError(f"chart id {chart_id!r} must be lower-case letters, digits and hyphens, starting with a letter")
+
+
+def write_csv(data: pd.DataFrame, path: Path) -> None:
+    """Write the plotted data as UTF-8 CSV with a header row and Unix line ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def plot_text(value: Any) -> Any:
+    """Escape text for plotly, which reads a few HTML tags in labels: show '<b>' as written."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Break a label into lines of about width characters, each escaped, joined by plotly's <br>."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    return "<br>".join(plot_text(line) for line in lines)
+
+
+def _values(column: pd.Series, wrap: int | None = None) -> list[Any]:
+    """Return a column as plain JSON values (None for missing), text escaped (and wrapped) for plotly."""
+    values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in column]
+    return [wrap_label(v, wrap) if wrap and isinstance(v, str) else plot_text(v) for v in values]
+
+
+def trace(data: pd.DataFrame, s: Series, axes: Axes, colour: str) -> go.BaseTraceType:
+    """Build one plotly trace from the rows of data that s selects."""
+    rows = data if s.where is None else data[data[s.where[0]] == s.where[1]]
+    meta = {"x": s.x, "y": s.y} | ({"text": s.text} if s.text else {})
+    category = s.y if axes.horizontal else s.x
+    common: dict[str, Any] = {
+        "name": plot_text(s.name), "showlegend": s.legend, "legendgroup": plot_text(s.name),
+        "x": _values(rows[s.x], axes.wrap if s.x == category else None),
+        "y": _values(rows[s.y], axes.wrap if s.y == category else None),
+        "customdata": [int(i) for i in rows.index], "meta": meta, "hovertemplate": s.hover or axes.hover,
+    }
+    if s.text:
+        common["text"] = _values(rows[s.text])
+    if s.error:
+        value = s.x if axes.horizontal else s.y
+        low, high = rows[s.error[0]], rows[s.error[1]]
+        bars = {"type": "data", "symmetric": False, "color": colour, "thickness": 1.5, "width": 4,
+                "array": [round(v, 6) for v in (high - rows[value])],
+                "arrayminus": [round(v, 6) for v in (rows[value] - low)]}
+        common["error_x" if axes.horizontal else "error_y"] = bars
+    if s.kind == "bar":
+        return go.Bar(orientation="h" if axes.horizontal else "v", marker={"color": colour}, **common)
+    mode = "markers" if s.kind == "markers" else "lines"
+    style = {"marker": {"color": colour, "size": 8}} if mode == "markers" else \
+        {"line": {"color": colour, "width": 1.5, "dash": s.dash or "solid"}}
+    return go.Scatter(mode=mode, **style, **common)
+
+
+def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dict[str, Any]:
+    """Return the plotly figure (data, layout, config) as plain JSON-ready values."""
+    traces = [trace(data, s, axes, s.colour or COLOURS[i % len(COLOURS)]) for i, s in enumerate(series)]
+    axis = {"automargin": True, "gridcolor": "#dddddd", "zeroline": False, "linecolor": "#555555",
+            "title": {"standoff": 8}}
+    x_axis = axis | {"title": axis["title"] | {"text": plot_text(axes.x_title)}} | (
+        {"type": "log"} if axes.x_log else {})
+    y_axis = axis | {"title": axis["title"] | {"text": plot_text(axes.y_title)}} | (
+        {"autorange": "reversed"} if axes.horizontal else {})
+    layout = {
+        "template": "none", "height": axes.height, "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
+        "margin": {"l": 8, "r": 16, "t": 8, "b": 8}, "xaxis": x_axis, "yaxis": y_axis,
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest",
+        "showlegend": len(series) > 1, "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+    } | ({"barmode": axes.barmode} if axes.barmode else {}) | axes.extra
+    figure = go.Figure(data=traces, layout=layout).to_plotly_json()
+    return {"data": figure["data"], "layout": figure["layout"],
+            "config": {"displayModeBar": False, "responsive": True}}
+
+
+def spec_json(figure: dict[str, Any]) -> Markup:
+    """Serialise the figure for a <script type="application/json">: no '<', '>' or '&' left raw."""
+    text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def table_html(data: pd.DataFrame) -> Markup:
+    """Render the plotted data as the chart's table fallback (cells escaped, blanks as '–')."""
+    return Markup(data.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–"))
+
+
+def charts_mode() -> str:
+    """Return how plots are drawn, from IBSA_CHARTS: 'site' (default) or 'plotly-default'."""
+    mode = os.environ.get(CHARTS_MODE, "") or "site"
+    if mode not in CHARTS_MODES:
+        raise ValueError(f"{CHARTS_MODE}={mode!r} is not one of {', '.join(CHARTS_MODES)}")
+    return mode
+
+
+def plotly_default_html(c: Chart) -> Markup:
+    """Render the plot as plotly's own offline HTML: plotly.js and the figure inlined in the page."""
+    figure = {"data": c.figure["data"], "layout": c.figure["layout"]}
+    return Markup(pio.to_html(figure, config=c.figure["config"], include_plotlyjs=True, full_html=False,
+                              div_id=f"{c.chart_id}-plot"))
+
+
+def chart_html(c: Chart) -> str:
+    """Render a chart's figure, caption, source, links, table fallback and (once per page) the loader."""
+    inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
+    return template_env().get_template("chart.html").render(
+        chart=c, spec=spec_json(c.figure), table=table_html(c.data), inline_plot=inline,
+        csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, script=c.root + CHART_SCRIPT,
+    )

@@ -1,0 +1,210 @@
+"""The report's charts: each a tidy frame of exactly what is plotted (pure), drawn by the chart helper."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ibsa_report.analysis import figures
+from ibsa_report.report import fmt
+from ibsa_report.analysis import stats
+from ibsa_report.report.chart import Axes, Chart, Series, chart
+from ibsa_report.evidence.frames import Evidence
+from ibsa_report.analysis.figures import STATUS_WORDS
+from ibsa_report.report.recommendation_text import checked_month
+
+FORCE = "Police force"
+RECORDED = "Recorded offences"
+CHARGED = "Charged or summonsed"
+RATE = "Charge or summons rate (%)"
+FUNNEL_POINTS = 60
+LIMIT_HOVER = "%{fullData.name}: %{y:.2f}% at %{x:,} offences<extra></extra>"
+
+
+def _pct(share: float) -> float:
+    """Return a share (0–1) as a percentage rounded to two decimals, as plotted and downloaded."""
+    return round(100 * float(share), 2)
+
+
+def level_label(level: float) -> str:
+    """Name a confidence level: 0.95 -> '95%', 0.998 -> '99.8%'."""
+    return f"{100 * level:g}%"
+
+
+def source_line(ev: Evidence, source_id: str, locator: str) -> str:
+    """Name a source document and where in it the figures are: publisher, title, date, locator."""
+    src = ev["sources"].set_index("source_id").loc[source_id]
+    if pd.isna(src["title"]):
+        return f"{src['note'].split('.')[0]} (title, authors and date unknown); {locator}"
+    known = [str(v) for v in (src["publisher"], src["title"], src["issued"]) if pd.notna(v)]
+    name = ", ".join(known)
+    return f"{name}; {locator}"
+
+
+# Charging -------------------------------------------------------------------------------------------
+
+def force_rate_data(ev: Evidence) -> pd.DataFrame:
+    """Each included force's charge rate with its Wilson interval, highest rate first."""
+    rates = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
+    level = level_label(stats.CONFIDENCE)
+    return pd.DataFrame({
+        FORCE: rates["short_name"], CHARGED: rates["charged_summonsed"], RECORDED: rates["recorded_offences"],
+        RATE: rates["rate"].map(_pct),
+        f"{level} interval, lower (%)": rates["ci_low"].map(_pct),
+        f"{level} interval, upper (%)": rates["ci_high"].map(_pct),
+    })
+
+
+def force_rates(ev: Evidence) -> Chart:
+    """Charge rate by force with Wilson intervals."""
+    data = force_rate_data(ev)
+    low, high = data.columns[-2], data.columns[-1]
+    return chart(
+        "chart-force-rates", data,
+        [Series("Charge or summons rate", x=RATE, y=FORCE, error=(low, high), text=FORCE)],
+        Axes(x_title=RATE, y_title="", horizontal=True, height=140 + 22 * len(data),
+             hover="%{y}: %{x:.1f}%<extra></extra>"),
+        caption=f"Charge or summons rate by police force, highest first, with {level_label(stats.CONFIDENCE)} "
+                "Wilson intervals",
+        source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2"),
+        alt=(f"Dot plot of the charge or summons rate of each of {len(data)} police forces with its interval. "
+             f"Rates run from {fmt.percent(data[RATE].min() / 100)} ({data[FORCE].iloc[-1]}) to "
+             f"{fmt.percent(data[RATE].max() / 100)} ({data[FORCE].iloc[0]})."),
+    )
+
+
+def funnel_grid(low: int, high: int, points: int = FUNNEL_POINTS) -> list[int]:
+    """Return sizes spread evenly on a log scale from low to high, as distinct integers."""
+    return sorted({int(round(v)) for v in np.geomspace(max(1, low), high, points)})
+
+
+def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> pd.DataFrame:
+    """The funnel plot's points: every force, the pooled rate and each control limit along the grid."""
+    rates = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
+    p0 = figures.pooled(ev)
+    grid = funnel_grid(int(rates["recorded_offences"].min() * 0.8), int(rates["recorded_offences"].max() * 1.25))
+    rows = [{"Series": FORCE, FORCE: r.short_name, RECORDED: r.recorded_offences, CHARGED: r.charged_summonsed,
+             RATE: _pct(r.rate)} for r in rates.itertuples()]
+    rows += [{"Series": "Pooled rate", RECORDED: n, RATE: _pct(p0)} for n in (grid[0], grid[-1])]
+    for level in levels:
+        limits = [stats.funnel_limits(p0, n, (level,))[level] for n in grid]
+        for side, index in (("lower", 0), ("upper", 1)):
+            rows += [{"Series": f"{level_label(level)} limit, {side}", RECORDED: n, RATE: _pct(lim[index])}
+                     for n, lim in zip(grid, limits)]
+    return pd.DataFrame(rows, columns=["Series", FORCE, RECORDED, CHARGED, RATE]).astype(
+        {CHARGED: "Int64"})
+
+
+def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:
+    """Funnel plot of charge rate against recorded offences, with exact binomial limits."""
+    data = funnel_data(ev, levels)
+    series = [Series(FORCE, x=RECORDED, y=RATE, where=("Series", FORCE), text=FORCE, colour="#1b4f72"),
+              Series("Pooled rate", x=RECORDED, y=RATE, kind="line", where=("Series", "Pooled rate"),
+                     colour="#1a1a1a", hover=LIMIT_HOVER)]
+    for level, dash, colour in zip(levels, ("dash", "dot"), ("#c0392b", "#7f8c8d")):
+        for side in ("lower", "upper"):
+            name = f"{level_label(level)} limit, {side}"
+            series.append(Series(f"{level_label(level)} limits", x=RECORDED, y=RATE, kind="line",
+                                 where=("Series", name), colour=colour, dash=dash, legend=side == "lower",
+                                 hover=LIMIT_HOVER))
+    points = data[data["Series"] == FORCE]
+    outside = len(figures.outside_funnel(ev, levels[-1]))
+    return chart(
+        "chart-funnel", data, series,
+        Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460,
+             hover="%{text}: %{y:.1f}% of %{x:,} offences<extra></extra>"),
+        caption=(f"Funnel plot: charge or summons rate against offences recorded, with "
+                 f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate"),
+        source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
+        alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(data.loc[data['Series'] == 'Pooled rate', RATE].iloc[0] / 100)}; "
+             f"{fmt.words(outside)} forces lie outside the {level_label(levels[-1])} limits."),
+    )
+
+
+def outcome_data(ev: Evidence) -> pd.DataFrame:
+    """Recorded offences by outcome type, with each type's share of all outcomes."""
+    totals = figures.outcome_totals(ev)
+    return pd.DataFrame({
+        "Outcome type": totals["outcome_id"],
+        "Outcome": totals["label"],
+        "Offences": totals["offences"],
+        "Share of outcomes (%)": totals["share"].map(_pct),
+    }).reset_index(drop=True)
+
+
+def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
+    """Share of recorded offences by outcome type (the landing page shows it too, under its own id)."""
+    data = outcome_data(ev)
+    top = data.sort_values("Offences").iloc[-1]
+    return chart(
+        chart_id, data,
+        [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text="Offences")],
+        Axes(x_title="Share of outcomes (%)", y_title="", horizontal=True, height=120 + 55 * len(data), wrap=30,
+             hover="%{y}: %{x:.1f}% (%{text:,} offences)<extra></extra>"),
+        caption="Outcomes of the intimate image offences recorded by the included forces",
+        source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 3"),
+        alt=(f"Bar chart of {len(data)} outcome groups. The largest is “{top['Outcome']}”, "
+             f"{fmt.percent(top['Share of outcomes (%)'] / 100)} of outcomes."),
+    )
+
+
+# Interviews -----------------------------------------------------------------------------------------
+
+def findings_data(ev: Evidence, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Interview findings of the given themes as count and denominator, in the themes' order."""
+    found = ev["interview_findings"]
+    found = pd.concat([found[found["theme_id"] == t] for t in theme_ids])
+    groups = ev["interview_groups"].set_index("group_id")["label"]
+    return pd.DataFrame({
+        "Finding": found["statement"], "Group": found["group_id"].map(groups),
+        "Interviewees": found["count"], "Out of": found["denominator"],
+        "Denominator": found["denominator_basis"],
+    }).reset_index(drop=True)
+
+
+def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], caption: str) -> Chart:
+    """Bars of how many interviewees said something, against how many it was out of."""
+    data = findings_data(ev, theme_ids)
+    said = "; ".join(f"{fmt.of(r['Interviewees'], r['Out of'])}: {r['Finding']}" for _, r in data.iterrows())
+    return chart(
+        chart_id, data,
+        [Series("Out of", x="Out of", y="Finding", kind="bar", colour="#d5dbdb"),
+         Series("Interviewees", x="Interviewees", y="Finding", kind="bar", colour="#1b4f72")],
+        Axes(x_title="Interviewees", y_title="", horizontal=True, barmode="overlay", wrap=34,
+             height=140 + 62 * len(data), hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
+        caption=caption,
+        source=source_line(ev, "interviews-article", "counts as reported in the article; see the table for "
+                                                     "how each denominator was found"),
+        alt=f"Bar chart of interview findings, each as a count out of a group: {said}.",
+    )
+
+
+# Recommendations ------------------------------------------------------------------------------------
+
+def status_data(ev: Evidence) -> pd.DataFrame:
+    """Recommendations counted by legal status and area, statuses in a fixed order."""
+    recs = ev["recommendations"]
+    rows = [{"Status": STATUS_WORDS[status], "Area": area.capitalize(),
+             "Recommendations": int(((recs["law_status"] == status) & (recs["area"] == area)).sum())}
+            for area in sorted(recs["area"].unique()) for status in STATUS_WORDS]
+    return pd.DataFrame(rows)
+
+
+def status(ev: Evidence) -> Chart:
+    """Stacked bars: how many recommendations are in force, partly adopted, and so on."""
+    data = status_data(ev)
+    areas = list(dict.fromkeys(data["Area"]))
+    counts = figures.status_counts(ev)
+    return chart(
+        "chart-status", data,
+        [Series(area, x="Recommendations", y="Status", kind="bar", where=("Area", area)) for area in areas],
+        Axes(x_title="Recommendations", y_title="", horizontal=True, barmode="stack", height=320,
+             hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
+        caption=f"Recommendations by where they stand now (checked {checked_month(ev)})",
+        source="the recommendations in the interview article and Refuge’s blog; legal status from this report’s "
+               "research (see the tracker table for each source)",
+        alt="Stacked bar chart of recommendations by status: " +
+            "; ".join(f"{STATUS_WORDS[s]}, {int(n)}" for s, n in counts.items()) + ".",
+    )

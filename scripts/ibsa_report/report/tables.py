@@ -1,0 +1,96 @@
+"""Tables for chapters: the data behind each, rendered as plain, escaped, deterministic HTML."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown
+
+from ibsa_report.analysis import figures
+from ibsa_report.report import fmt
+from ibsa_report.analysis import stats
+from quarto_lite.outputs import raw_block
+from ibsa_report.evidence.frames import Evidence
+
+
+def table_markup(frame: pd.DataFrame) -> str:
+    """Render a frame as an HTML table: no index, cells escaped, no random ids."""
+    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")
+
+
+def html_table(frame: pd.DataFrame) -> Markdown:
+    """Show a frame as an HTML table in a raw block of Markdown (text/html would make Quarto use a CDN)."""
+    return Markdown(raw_block(table_markup(frame)))
+
+
+def responses(ev: Evidence) -> pd.DataFrame:
+    """All forces asked in the latest round, with their response status."""
+    rnd = figures.latest_round(ev)["round_id"]
+    resp = ev["foi_responses"].query("round_id == @rnd").merge(ev["forces"], on="force_id")
+    return pd.DataFrame({
+        "Police force": resp["name"],
+        "Data provided": resp["data_provided"].map({"yes": "Yes", "no": "No", "limited": "Limited"}),
+        "Included in analysis": resp["included"].map({True: "Yes", False: "No"}),
+    })
+
+
+def force_rates(ev: Evidence) -> pd.DataFrame:
+    """Charge/summons rate per included force with its Wilson 95% interval, highest first."""
+    rnd = figures.latest_round(ev)["round_id"]
+    rates = figures.force_counts(ev, rnd)
+    return pd.DataFrame({
+        "Police force": rates["short_name"],
+        "Charged or summonsed": rates["charged_summonsed"].map(fmt.count),
+        "Recorded offences": rates["recorded_offences"].map(fmt.count),
+        "Rate": rates["rate"].map(fmt.percent),
+        f"{fmt.percent(stats.CONFIDENCE, 0)} interval": [f"{fmt.percent(lo)} to {fmt.percent(hi)}"
+                                                       for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
+    })
+
+
+def sample(ev: Evidence) -> pd.DataFrame:
+    """The interview sample by group."""
+    groups = ev["interview_groups"]
+    return pd.DataFrame({"Group": groups["label"], "Interviewees": groups["participants"]})
+
+
+def tracker(ev: Evidence) -> pd.DataFrame:
+    """Each recommendation with its legal status and the month it was checked."""
+    recs = ev["recommendations"]
+    return pd.DataFrame({
+        "Recommendation": recs["title"],
+        "Area": recs["area"].str.capitalize(),
+        "Status now": recs["law_status"].map(figures.STATUS_WORDS),
+        "In force": recs["in_force_date"].map(lambda d: fmt.date_words(d) if pd.notna(d) else None),
+        "Checked": recs["checked"].map(fmt.date_words),
+    })
+
+
+def sources(ev: Evidence) -> pd.DataFrame:
+    """The source documents the report is built from."""
+    docs = ev["sources"].query("kind == 'document'")
+    return pd.DataFrame({
+        "Source": docs["title"].fillna("Title unknown"),
+        "Publisher": docs["publisher"].fillna("unknown"),
+        "Published": docs["issued"].fillna("unknown"),
+    })
+
+
+def recruitment(ev: Evidence) -> pd.DataFrame:
+    """How each interview group was recruited, with the number recruited by each route."""
+    routes = ev["interview_recruitment"].merge(ev["interview_groups"][["group_id", "label"]], on="group_id")
+    return pd.DataFrame({"Group": routes["label"], "Route": routes["route"], "Interviewees": routes["participants"]})
+
+
+def findings(ev: Evidence) -> pd.DataFrame:
+    """Every interview count, in the themes' order, with its denominator and how that was found."""
+    order = {t: i for i, t in enumerate(ev["interview_themes"]["theme_id"])}
+    found = ev["interview_findings"].sort_values("theme_id", key=lambda s: s.map(order), kind="stable")
+    found = found.merge(ev["interview_themes"][["theme_id", "title"]], on="theme_id", how="left")
+    groups = ev["interview_groups"].set_index("group_id")["label"]
+    how = [figures.BASIS_WORDS[basis] + (f". {note}" if pd.notna(note) else "")
+           for basis, note in zip(found["denominator_basis"], found["denominator_note"])]
+    return pd.DataFrame({
+        "Theme": found["title"], "Finding": found["statement"], "Group": found["group_id"].map(groups),
+        "Interviewees": [fmt.of(k, n) for k, n in zip(found["count"], found["denominator"])],
+        "How the denominator was found": how,
+    })

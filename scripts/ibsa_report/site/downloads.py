@@ -1,0 +1,48 @@
+"""Publish the chart CSVs and the whole dataset under downloads/ (part of the post-render step).
+
+Copies `_downloads/*.csv` (written by the charts as the chapters ran) to `<output>/downloads/`, and
+zips `data/` (datapackage.json and every CSV it lists) as `<output>/downloads/<DATASET_ZIP>`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from ibsa_report.report.chart import DOWNLOADS_SOURCE
+from ibsa_report.report.data_dictionary import DATASET_ZIP
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same data always gives the same bytes
+
+
+def dataset_files(data_dir: Path) -> list[Path]:
+    """Return datapackage.json and every resource file it lists, in descriptor order."""
+    descriptor = data_dir / "datapackage.json"
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    return [descriptor] + [data_dir / r["path"] for r in resources]
+
+
+def write_dataset_zip(data_dir: Path, target: Path) -> Path:
+    """Zip the data package (paths as in the descriptor, so it validates once unzipped) deterministically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in dataset_files(data_dir):
+            info = zipfile.ZipInfo(path.relative_to(data_dir).as_posix(), ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return target
+
+
+def publish_downloads(root: Path, out: Path) -> list[Path]:
+    """Copy the chart CSVs and write the dataset zip into out/downloads; return what was written."""
+    target = out / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for csv in sorted((root / DOWNLOADS_SOURCE).glob("*.csv")):
+        written.append(Path(shutil.copyfile(csv, target / csv.name)))
+    written.append(write_dataset_zip(root / "data", target / DATASET_ZIP))
+    return written
+

@@ -1,0 +1,34 @@
+"""The post-render step, run by _quarto.yml with either engine (`python -m ibsa_report.site.postrender`).
+
+1. downloads: the charts' CSVs and the dataset zip;
+2. citation: downloads/citation.bib and the "Cite this" block on every page;
+3. versions: archived copies carried forward (Pages branch first, then the previous _site/),
+   versions.json and the version switcher on every page;
+4. .nojekyll, so that GitHub Pages serves every file as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ibsa_report.release import versions
+from ibsa_report.site.cite_block import add_cite_blocks, write_bib
+from ibsa_report.release.citation import read_citation
+from ibsa_report.site.downloads import publish_downloads
+from quarto_lite.project import find_root
+
+def postrender(root: Path, out: Path) -> None:
+    """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
+    publish_downloads(root, out)
+    citation = read_citation(root)
+    write_bib(out, citation)
+    add_cite_blocks(versions.html_pages(out), out, citation)
+    sources = [s for s in (versions.branch_archives(root), root / "_site") if s is not None and s != out]
+    versions.finish(out, citation.version, sources)
+    (out / ".nojekyll").touch()
+
+
+if __name__ == "__main__":
+    project = find_root()
+    postrender(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))

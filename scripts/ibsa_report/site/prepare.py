@@ -1,0 +1,42 @@
+"""The pre-render step: write the bibliography and the support line, and empty the charts' CSV folder.
+
+Run by `_quarto.yml` (`python -m ibsa_report.site.prepare`) before every render, with either engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ibsa_report.site.bibliography import write_bibliography
+from ibsa_report.report.chart import DOWNLOADS_SOURCE
+from ibsa_report.evidence.frames import load
+from quarto_lite.project import find_root
+from ibsa_report.templating import template_env
+
+BIBLIOGRAPHY = "references.yaml"  # _quarto.yml: bibliography
+SUPPORT_INCLUDE = "_includes/support.html"  # _quarto.yml: format.html.include-before-body
+
+
+def prepare(root: Path) -> None:
+    """Write references.yaml and the support line from data/, and start _downloads/ empty."""
+    write_bibliography(root, root / BIBLIOGRAPHY)
+    write_support(root, root / SUPPORT_INCLUDE)
+    shutil.rmtree(root / DOWNLOADS_SOURCE, ignore_errors=True)
+    (root / DOWNLOADS_SOURCE).mkdir()
+
+
+def support_html(service: dict[str, str]) -> str:
+    """Render the line pointing readers to a support service (values escaped)."""
+    return template_env().get_template("support.html").render(service=service)
+
+
+def write_support(root: Path, target: Path) -> None:
+    """Write the support line for every page from the first service in data/support_services.csv."""
+    service = load(root)["support_services"].iloc[0].astype(str).to_dict()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(support_html(service), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    prepare(find_root())

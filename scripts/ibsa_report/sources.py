@@ -1,0 +1,16 @@
+"""Copy the report's sources (pages, data, assets, scripts; no builds, environments or tests)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+# What a copy of the project's sources leaves out: builds, environments, caches and the tests.
+NOT_SOURCES = (".git", ".venv", ".quarto", "_site", "_site.*", ".staging*", "_downloads", "_includes", ".archives", "references.yaml",
+               "__pycache__", ".pytest_cache", "*.egg-info", "tests")
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """Copy the project's sources (pages, data, assets, scripts; no builds or tests) to target."""
+    shutil.copytree(root, target, ignore=shutil.ignore_patterns(*NOT_SOURCES))
+    return target

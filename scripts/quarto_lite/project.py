@@ -1,0 +1,95 @@
+"""Read the Quarto project configuration (_quarto.yml) that both render engines share."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+CONFIG = "_quarto.yml"
+NOT_FOUND = "404.qmd"  # Quarto renders it to 404.html, the page a static host shows for a missing address
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: its source, output path and navigation text."""
+
+    source: str
+    text: str
+
+    @property
+    def output(self) -> str:
+        """Return the output path Quarto uses: chapters/x.qmd -> chapters/x.html."""
+        return str(PurePosixPath(self.source).with_suffix(".html"))
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """What the engines need from _quarto.yml."""
+
+    root: Path
+    title: str
+    description: str
+    site_url: str
+    lang: str
+    pages: list[Page]
+    footer: list[Page]
+    not_found: Page | None
+    authors: list[str]
+    execute: dict[str, Any]
+    raw: dict[str, Any]
+
+
+def relative_root(root: Path, folder: Path) -> str:
+    """Return the relative URL prefix from folder up to root: '', '../', '../../', ..."""
+    rel = os.path.relpath(root.resolve(), folder.resolve())
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the nearest directory at or above start that holds _quarto.yml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG).is_file():
+            return candidate
+    raise FileNotFoundError(f"no {CONFIG} found at or above {here}")
+
+
+def read_config(root: Path) -> ProjectConfig:
+    """Read _quarto.yml; raise ValueError naming the file if it is missing something the site needs."""
+    path = root / CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{CONFIG}: cannot be read ({exc})") from exc
+    site = raw.get("website", {})
+    nav = site.get("navbar", {}).get("left", [])
+    if not nav:
+        raise ValueError(f"{CONFIG}: website.navbar.left must list the pages in order")
+    pages = [Page(item["href"], item.get("text", item["href"])) for item in nav]
+    for page in pages:
+        if not (root / page.source).is_file():
+            raise ValueError(f"{CONFIG}: website.navbar.left lists {page.source}, which does not exist")
+    footer = [Page(item["href"], item.get("text", item["href"]))
+              for side in ("left", "center", "right") for item in (site.get("page-footer", {}) or {}).get(side, []) or []
+              if isinstance(item, dict) and not str(item.get("href", "")).startswith(("http:", "https:"))]
+    for page in footer:
+        if not (root / page.source).is_file():
+            raise ValueError(f"{CONFIG}: website.page-footer links to {page.source}, which does not exist")
+    site_url = os.environ.get("SITE_URL") or site.get("site-url", "")
+    return ProjectConfig(
+        root=root,
+        title=site.get("title", ""),
+        description=site.get("description", ""),
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        lang=raw.get("lang", "en"),
+        pages=pages,
+        footer=footer,
+        not_found=Page(NOT_FOUND, "Page not found") if (root / NOT_FOUND).is_file() else None,
+        authors=[a["name"] if isinstance(a, dict) else str(a) for a in raw.get("author", [])],
+        execute=dict(raw.get("execute", {})),
+        raw=raw,
+    )
