@@ -98,7 +98,7 @@ def release(project: Path, version: str, no_git: bool, engine: str) -> None:
     """
     try:
         done = cut_release(project, version, use_git=not no_git, engine=engine)
-    except (ReleaseError, BuildError) as exc:
+    except (ReleaseError, BuildError, ValueError) as exc:  # ValueError: _quarto.yml cannot be read
         raise click.ClickException(str(exc)) from exc
     click.echo(f"released {done.version}: archived in {done.archive}")
     for command in done.git_commands:
@@ -118,6 +118,8 @@ def archive(project: Path) -> None:
         ibsa-report archive
     """
     version, _ = read_version(project)
+    if not (project / "_site" / "index.html").is_file():
+        raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
     try:
         target = freeze(project / "_site", version)
     except FileExistsError as exc:
