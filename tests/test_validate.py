@@ -32,6 +32,12 @@ CASES = {
     "negative count": (
         lambda p: edit(p, COUNTS, b"gwent,9,", b"gwent,-9,"),
         'data/foi_force_counts.csv:11:charged_summonsed: value is below the minimum (found "-9", expected at least 0)'),
+    "above a maximum": (
+        lambda p: (edit(p, "datapackage.json", b'Charged/summonsed as a percentage of recorded offences, as published (rounded to a whole number).",\n            "constraints": {\n',
+                        b'Charged/summonsed as a percentage of recorded offences, as published (rounded to a whole number).",\n'
+                        b'            "constraints": {\n              "maximum": 100,\n'),
+                   edit(p, COUNTS, b"bedfordshire,30,262,11,", b"bedfordshire,30,262,111,")),
+        'data/foi_force_counts.csv:2:published_rate_percent: value is above the maximum (found "111", expected at most 100)'),
     "charged > recorded": (
         lambda p: edit(p, COUNTS, b"cambridgeshire,21,306,", b"cambridgeshire,400,306,"),
         'data/foi_force_counts.csv:3:charged_summonsed: charged/summonsed is greater than recorded offences '

@@ -26,7 +26,8 @@ TEMPLATES: dict[str, str] = {
     # a row or a cell
     "wrong-type": "value has the wrong type",
     "required": "value is missing",
-    "out-of-range": "value is below the minimum",
+    "below-minimum": "value is below the minimum",
+    "above-maximum": "value is above the maximum",
     "not-allowed": "value is not one of the allowed values",
     "bad-format": "value does not have the required form",
     "duplicate-key": "the same key appears on more than one row",

@@ -22,8 +22,8 @@ PATTERN_WORDS = {
 }
 CONSTRAINT_CODES = {
     "required": "required",
-    "minimum": "out-of-range",
-    "maximum": "out-of-range",
+    "minimum": "below-minimum",
+    "maximum": "above-maximum",
     "enum": "not-allowed",
     "pattern": "bad-format",
     "minLength": "bad-format",
