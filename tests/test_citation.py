@@ -93,3 +93,11 @@ def test_publish_runs_on_the_paths_the_issue_names() -> None:
 def test_the_readme_example_is_the_current_citation() -> None:
     readme = " ".join(line.lstrip("> ").strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines())
     assert apa(read_citation(ROOT)) in readme
+
+
+def test_the_footer_citation_matches_the_cite_block() -> None:
+    """The engine's footer (from _quarto.yml's citation:) and the report's "Cite this" (from CITATION.cff) agree."""
+    from quarto_lite.citation import apa as footer_apa, page_citation
+    from quarto_lite.project import read_config
+
+    assert footer_apa(page_citation(read_config(ROOT))) == apa(read_citation(ROOT))

@@ -1,8 +1,8 @@
 """How to cite the report: one version source (CITATION.cff) and everything generated from it.
 
 CITATION.cff holds the version and release date; title and authors come from _quarto.yml (the
-project's own metadata). From these come .zenodo.json, the Quarto `citation` fields, the footer,
-the Google Scholar tags, the "Cite this" block (APA and BibTeX) and downloads/citation.bib.
+project's own metadata). From these come .zenodo.json, the Quarto `citation` fields (which the
+engine reads for the footer and the Google Scholar tags), the "Cite this" block (APA and BibTeX) and downloads/citation.bib.
 """
 
 from __future__ import annotations
@@ -130,17 +130,3 @@ def bibtex(c: Citation) -> str:
         fields["date"] = c.date
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
     return f"@techreport{{{BIBTEX_KEY}-{c.version},\n{body}\n}}\n"
-
-
-def scholar_tags(c: Citation) -> list[tuple[str, str]]:
-    """Return the Google Scholar citation_* meta tags (the version as technical report number)."""
-    tags = [("citation_title", c.title)] + [("citation_author", a) for a in c.authors]
-    if c.date:
-        tags.append(("citation_publication_date", c.date.replace("-", "/")))
-    tags.append(("citation_technical_report_number", c.version))
-    return tags
-
-
-def quarto_citation(c: Citation) -> dict[str, str]:
-    """Return the Quarto `citation` fields that must carry this version (checked against _quarto.yml)."""
-    return {"version": c.version, "number": c.version, "issued": c.date}
