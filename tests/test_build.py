@@ -267,3 +267,10 @@ def test_an_option_quarto_refuses_or_the_engine_ignores_stops_the_build(tmp_path
     assert result.exit_code == 1
     assert f"_quarto.yml:{line}: {message}" in result.stderr
     assert not (project / "_site").exists()
+
+
+def test_the_site_folder_is_quarto_yml_output_dir():
+    from quarto_lite.project import read_config
+    from ibsa_report.sources import SITE
+
+    assert read_config(ROOT).raw["project"]["output-dir"] == SITE

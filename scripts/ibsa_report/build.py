@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +14,8 @@ from quarto_lite.engine import render_project
 from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.validate import validate_project
+from ibsa_report.sources import SITE
 
-SITE = "_site"
-PostRender = Callable[[Path, Path], None]
-POST_RENDER: list[PostRender] = []  # (project root, staging dir) -> None; later steps register here
 
 
 class BuildError(RuntimeError):
@@ -62,8 +59,6 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
             render_with_quarto(root, staging, os.environ.get("SITE_URL"))
         else:
             render_project(config, staging)
-        for step in POST_RENDER:
-            step(root, staging)
         swap_into_place(staging, root / SITE)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,6 +14,7 @@ from ibsa_report.release.versions import freeze
 from ibsa_report.evidence.problems import to_json
 from ibsa_report.evidence.summary import summary_lines
 from ibsa_report.evidence.validate import validate_project
+from ibsa_report.sources import SITE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -118,10 +119,10 @@ def archive(project: Path) -> None:
         ibsa-report archive
     """
     version, _ = read_version(project)
-    if not (project / "_site" / "index.html").is_file():
+    if not (project / SITE / "index.html").is_file():
         raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
     try:
-        target = freeze(project / "_site", version)
+        target = freeze(project / SITE, version)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"archived version {version} in {target}")

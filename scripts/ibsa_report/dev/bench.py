@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 from ibsa_report.dev.browser import launch
 from ibsa_report.report.chart import CHARTS_MODE
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 from quarto_lite.project import read_config
 from ibsa_report.dev.serve import serve, site_pages
 
@@ -71,7 +71,7 @@ def run_bench(project: Path, engine: str, log: Callable[[str], None] = print) ->
             log(f"building {name} ({CHARTS_MODE}={mode}) ...")
             result = SiteResult(build_seconds=timed_build(copy, engine, mode))
             log(f"measuring {name} in Chromium ...")
-            measure(copy / "_site", prefix, reading_order, result)
+            measure(copy / SITE, prefix, reading_order, result)
             results[name] = result
     return results
 

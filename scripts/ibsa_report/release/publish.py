@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
+from ibsa_report.sources import SITE
 
 
 class PublishError(RuntimeError):
@@ -34,7 +35,7 @@ def missing_archives(root: Path, site: Path, branch: str) -> list[str]:
 
 def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) -> str:
     """Commit root/_site as the whole tree of branch; return the new commit's id."""
-    site = root / "_site"
+    site = root / SITE
     if not (site / "index.html").is_file():
         raise PublishError("_site/ has no index.html: run `ibsa-report build` first")
     lost = missing_archives(root, site, branch)

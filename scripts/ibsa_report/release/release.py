@@ -16,6 +16,7 @@ from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_fo
 from quarto_lite.project import CONFIG, read_config
 from ibsa_report.evidence.validate import validate_project
 from ibsa_report.release.versions import freeze, parse_version
+from ibsa_report.sources import SITE
 
 CHANGELOG = "CHANGELOG.md"
 PYPROJECT = "pyproject.toml"
@@ -113,7 +114,7 @@ def release(root: Path, version: str, *, use_git: bool = True, engine: str = "au
     try:
         set_version(root, version, date)
         build_site(root, engine)
-        archive = freeze(root / "_site", version)
+        archive = freeze(root / SITE, version)
     except Exception:
         for name, data in saved.items():
             (root / name).write_bytes(data)

@@ -17,6 +17,7 @@ from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
 from quarto_lite.project import find_root
+from ibsa_report.sources import SITE
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
@@ -24,11 +25,11 @@ def postrender(root: Path, out: Path) -> None:
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
-    sources = [s for s in (versions.branch_archives(root), root / "_site") if s is not None and s != out]
+    sources = [s for s in (versions.branch_archives(root), root / SITE) if s is not None and s != out]
     versions.finish(out, citation.version, sources)
     (out / ".nojekyll").touch()
 
 
 if __name__ == "__main__":
     project = find_root()
-    postrender(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site"))
+    postrender(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", SITE))
