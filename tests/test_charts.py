@@ -37,7 +37,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 ALL = {
-    "chart-force-rates": charts.force_rates,
+    "chart-force-rates": charts.force_rate_chart,
     "chart-funnel": charts.funnel,
     "chart-outcomes": charts.outcomes,
     "chart-status": charts.status,

@@ -16,7 +16,7 @@ import pytest
 
 from ibsa_report.analysis.stats import (
     binomial_limit,
-    force_rates,
+    with_rates_and_positions,
     funnel_limits,
     funnel_position,
     outcome_shares,
@@ -415,7 +415,7 @@ def test_outcome_shares_rejects_bad_input(counts: dict[str, int], message: str) 
 
 
 # --------------------------------------------------------------------------
-# force_rates
+# with_rates_and_positions
 # --------------------------------------------------------------------------
 
 
@@ -433,7 +433,7 @@ def forces() -> pd.DataFrame:
 
 def test_force_rates_does_not_mutate_and_keeps_order(forces: pd.DataFrame) -> None:
     before = forces.copy(deep=True)
-    out = force_rates(forces)
+    out = with_rates_and_positions(forces)
     pd.testing.assert_frame_equal(forces, before)
     assert out is not forces
     assert list(out.index) == list(forces.index)
@@ -449,7 +449,7 @@ def test_force_rates_does_not_mutate_and_keeps_order(forces: pd.DataFrame) -> No
 
 
 def test_force_rates_values(forces: pd.DataFrame) -> None:
-    out = force_rates(forces)
+    out = with_rates_and_positions(forces)
     ks = forces["charged_summonsed"].tolist()
     ns = forces["recorded_offences"].tolist()
     p0 = sum(ks) / sum(ns)  # 212 / 4779
@@ -470,7 +470,7 @@ def test_force_rates_values(forces: pd.DataFrame) -> None:
 def test_force_rates_uses_pooled_not_mean_rate() -> None:
     # Pooled rate 43/1003 = 0.0429; the unweighted mean of rates would be 0.52.
     frame = pd.DataFrame({"charged_summonsed": [40, 3], "recorded_offences": [1000, 3]})
-    out = force_rates(frame)
+    out = with_rates_and_positions(frame)
     p0 = 43 / 1003
     lower, upper = reference_limits(p0, 1000, 0.998)
     assert lower < 40 / 1000 < upper
@@ -480,7 +480,7 @@ def test_force_rates_uses_pooled_not_mean_rate() -> None:
 
 def test_force_rates_custom_columns_and_levels() -> None:
     frame = pd.DataFrame({"k": [5, 40], "n": [100, 200]})
-    out = force_rates(frame, k="k", n="n", levels=(0.9, 0.999))
+    out = with_rates_and_positions(frame, k="k", n="n", levels=(0.9, 0.999))
     assert {"rate", "ci_low", "ci_high", "position_90", "position_999"} <= set(out.columns)
     assert "position_95" not in out.columns
     assert list(frame.columns) == ["k", "n"]

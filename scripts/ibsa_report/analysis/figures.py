@@ -52,7 +52,7 @@ def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
     """Return one round's force counts with force names, rates, intervals and funnel positions."""
     counts = ev["foi_force_counts"].query("round_id == @round_id")
     named = counts.merge(ev["forces"], on="force_id", how="left")
-    return stats.force_rates(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
+    return stats.with_rates_and_positions(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
 
 
 FUNNEL_LEVELS = (0.95, 0.998)

@@ -39,7 +39,7 @@ __all__ = [
     "CONFIDENCE",
     "Position",
     "binomial_limit",
-    "force_rates",
+    "with_rates_and_positions",
     "funnel_limits",
     "funnel_position",
     "outcome_shares",
@@ -187,7 +187,7 @@ def level_suffix(level: float) -> str:
     return f"{level * 100:.10g}".replace(".", "")
 
 
-def force_rates(
+def with_rates_and_positions(
     frame: pd.DataFrame,
     *,
     k: str = "charged_summonsed",

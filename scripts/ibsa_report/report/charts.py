@@ -57,7 +57,7 @@ def force_rate_data(ev: Evidence) -> pd.DataFrame:
     })
 
 
-def force_rates(ev: Evidence) -> Chart:
+def force_rate_chart(ev: Evidence) -> Chart:
     """Charge rate by force with Wilson intervals."""
     data = force_rate_data(ev)
     low, high = data.columns[-2], data.columns[-1]

@@ -33,7 +33,7 @@ def responses(ev: Evidence) -> pd.DataFrame:
     })
 
 
-def force_rates(ev: Evidence) -> pd.DataFrame:
+def force_rate_table(ev: Evidence) -> pd.DataFrame:
     """Charge/summons rate per included force with its Wilson 95% interval, highest first."""
     rnd = figures.latest_round(ev)["round_id"]
     rates = figures.force_counts(ev, rnd)
