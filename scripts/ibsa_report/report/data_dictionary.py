@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 import pandas as pd
 from IPython.display import Markdown
 
-from ibsa_report.report.fmt import escape_markdown
+from ibsa_report.report.fmt import escape_markdown, one_line
 from ibsa_report.report.tables import html_table
 
 Descriptor = Mapping[str, Any]
@@ -25,11 +25,6 @@ DOWNLOADS = "../downloads/"  # the site's downloads/ folder, seen from a chapter
 DATASET_ZIP = "ibsa-report-data.zip"  # the whole data package, written there by the post-render step
 URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"  # kept as they are in a link target; anything else is percent-encoded
 FIELD_COLUMNS = ["Column", "Title", "Type", "Description", "Constraints", "Key"]
-
-
-def one_line(value: object) -> str:
-    """Return text escaped for Markdown with its white space collapsed, for a heading or list item."""
-    return escape_markdown(" ".join(str(value).split()))
 
 
 def resource(descriptor: Descriptor, name: str) -> Resource:

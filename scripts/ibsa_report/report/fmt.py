@@ -38,6 +38,11 @@ def escape_markdown(value: object) -> str:
     return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escaped)
 
 
+def one_line(value: object) -> str:
+    """Escape text for Markdown with its runs of white space folded to one space (a heading, a list item)."""
+    return escape_markdown(" ".join(str(value).split()))
+
+
 def text(value: object) -> Markdown:
     """Wrap data text for an inline expression, escaped once.
 

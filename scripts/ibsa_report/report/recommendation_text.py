@@ -40,11 +40,6 @@ class UnknownEvidenceError(ValueError):
 
 # Small pieces ---------------------------------------------------------------------------------------
 
-def escape(value: object) -> str:
-    """Escape data text for Markdown, with its runs of white space folded to one space."""
-    return fmt.escape_markdown(" ".join(str(value).split()))
-
-
 def citation(source_ids: Iterable[str]) -> str:
     """Return one pandoc citation of the sources, '[@a; @b]', or '' when there are none."""
     keys = [f"@{source_id}" for source_id in source_ids]
@@ -102,7 +97,7 @@ def recommended_by(rec: pd.Series) -> str:
     """Name who made the recommendation, citing in the text; the locator belongs to the first source."""
     first, *others = id_list(rec["recommended_by"])
     also = f"; also {' and '.join(f'@{source_id}' for source_id in others)}" if others else ""
-    return f"@{first}, {escape(rec['locator'])}{also}"
+    return f"@{first}, {fmt.one_line(rec['locator'])}{also}"
 
 
 def cite_recommended_by(rec: pd.Series) -> Markdown:
@@ -123,31 +118,31 @@ def evidence_index(ev: Evidence) -> dict[str, tuple[str, pd.Series]]:
 
 def theme_item(theme: pd.Series) -> str:
     """Link an interview theme to its section in the interviews chapter, by its title."""
-    return f"Interview theme: [{escape(theme['title'])}]({INTERVIEWS}#{theme['theme_id']})"
+    return f"Interview theme: [{fmt.one_line(theme['title'])}]({INTERVIEWS}#{theme['theme_id']})"
 
 
 def finding_item(finding: pd.Series) -> str:
     """Link an interview finding to its theme's section, with its statement and 'k of n'."""
     basis = DENOMINATOR_WORDS.get(finding["denominator_basis"], "")
     counted = fmt.of(finding["count"], finding["denominator"])
-    return (f"Interview finding: [{escape(finding['statement'])}]({INTERVIEWS}#{finding['theme_id']}), "
+    return (f"Interview finding: [{fmt.one_line(finding['statement'])}]({INTERVIEWS}#{finding['theme_id']}), "
             f"{counted}{basis}")
 
 
 def quote_item(quote: pd.Series) -> str:
     """Link an interview quote to its place in the interviews chapter, by its attribution only."""
-    return f"Interview quote: [{escape(quote['attribution'])}]({INTERVIEWS}#{quote['quote_id']})"
+    return f"Interview quote: [{fmt.one_line(quote['attribution'])}]({INTERVIEWS}#{quote['quote_id']})"
 
 
 def figure_item(figure: pd.Series) -> str:
     """Give a stated figure in its source's words, cited with where in the source it stands."""
     source = citation([figure["source_id"]])
-    return f"Stated figure: “{escape(figure['quote'])}” {source}, {escape(figure['locator'])}"
+    return f"Stated figure: “{fmt.one_line(figure['quote'])}” {source}, {fmt.one_line(figure['locator'])}"
 
 
 def round_item(foi_round: pd.Series) -> str:
     """Link an FOI round to the charging chapter, by its title, citing its source."""
-    return f"FOI data: [{escape(foi_round['title'])}]({CHARGING}) {citation([foi_round['source_id']])}"
+    return f"FOI data: [{fmt.one_line(foi_round['title'])}]({CHARGING}) {citation([foi_round['source_id']])}"
 
 
 EVIDENCE_ITEMS = {
@@ -180,7 +175,7 @@ def evidence_list(ev: Evidence, rec: pd.Series, index: dict[str, tuple[str, pd.S
 def law_now(rec: pd.Series) -> str:
     """Say where the law stands: status, summary and its sources, date in force, month checked."""
     sources = citation(id_list(rec["law_source_ids"]))
-    summary = " ".join(part for part in (escape(rec["law_summary"]), sources) if part)
+    summary = " ".join(part for part in (fmt.one_line(rec["law_summary"]), sources) if part)
     return (f"**Status now:** {status_words(rec)}. {summary}\n\n"
             f"**In force:** {in_force_words(rec)}. **Checked:** {checked_words(rec)}.")
 
@@ -189,7 +184,7 @@ def unconfirmed_note(rec: pd.Series) -> str:
     """Return a callout listing what the research could not confirm, or '' when there is nothing."""
     if pd.isna(rec["unconfirmed"]):
         return ""
-    return f'::: {{.callout-caution title="{UNCONFIRMED_TITLE}"}}\n{escape(rec["unconfirmed"])}\n:::'
+    return f'::: {{.callout-caution title="{UNCONFIRMED_TITLE}"}}\n{fmt.one_line(rec["unconfirmed"])}\n:::'
 
 
 def unconfirmed_callout(rec: pd.Series) -> Markdown:
@@ -202,8 +197,8 @@ def unconfirmed_callout(rec: pd.Series) -> Markdown:
 def recommendation_section(ev: Evidence, rec: pd.Series, index: dict[str, tuple[str, pd.Series]] | None = None) -> str:
     """Write one recommendation's section: heading {#rec-id}, what, who, evidence, the law now."""
     parts = [
-        f"### {escape(rec['title'])} {{#rec-{rec['rec_id']}}}",
-        f"**Recommended:** {escape(rec['recommendation'])}",
+        f"### {fmt.one_line(rec['title'])} {{#rec-{rec['rec_id']}}}",
+        f"**Recommended:** {fmt.one_line(rec['recommendation'])}",
         f"**Recommended by:** {recommended_by(rec)}.",
         "**Evidence:**",
         evidence_list(ev, rec, index),
