@@ -18,7 +18,7 @@ from ibsa_report.site.downloads import DATASET_ZIP, write_dataset_zip
 from ibsa_report.evidence.package import read_descriptor
 from quarto_lite.pandoc_render import page_metadata, render_markdown
 from quarto_lite.qmd import parse_qmd
-from ibsa_report.report.tables import table_markup
+from ibsa_report.report.fmt import table_markup
 
 from conftest import ROOT
 

@@ -29,6 +29,7 @@ from plotly.offline import get_plotlyjs_version
 
 from quarto_lite.outputs import raw_block
 from quarto_lite.project import find_root, relative_root
+from ibsa_report.report.fmt import table_markup
 from ibsa_report.templating import template_env
 
 DOWNLOADS_SOURCE = "_downloads"
@@ -203,11 +204,6 @@ def spec_json(figure: dict[str, Any]) -> Markup:
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-def table_html(data: pd.DataFrame) -> Markup:
-    """Render the plotted data as the chart's table fallback (cells escaped, blanks as '–')."""
-    return Markup(data.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–"))
-
-
 def charts_mode() -> str:
     """Return how plots are drawn, from IBSA_CHARTS: 'site' (default) or 'plotly-default'."""
     mode = os.environ.get(CHARTS_MODE, "") or "site"
@@ -227,6 +223,6 @@ def chart_html(c: Chart) -> str:
     """Render a chart's figure, caption, source, links, table fallback and (once per page) the loader."""
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
-        chart=c, spec=spec_json(c.figure), table=table_html(c.data), inline_plot=inline,
+        chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
         csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, script=c.root + CHART_SCRIPT,
     )

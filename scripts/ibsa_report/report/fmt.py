@@ -61,3 +61,8 @@ def date_words(value: object) -> str:
         raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     parse, show = DATE_FORMATS[len(text)]
     return pd.to_datetime(text, format=parse).strftime(show)
+
+
+def table_markup(frame: pd.DataFrame) -> str:
+    """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'."""
+    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")

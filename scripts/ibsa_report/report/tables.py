@@ -12,14 +12,9 @@ from quarto_lite.outputs import raw_block
 from ibsa_report.evidence.frames import Evidence
 
 
-def table_markup(frame: pd.DataFrame) -> str:
-    """Render a frame as an HTML table: no index, cells escaped, no random ids."""
-    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")
-
-
 def html_table(frame: pd.DataFrame) -> Markdown:
     """Show a frame as an HTML table in a raw block of Markdown (text/html would make Quarto use a CDN)."""
-    return Markdown(raw_block(table_markup(frame)))
+    return Markdown(raw_block(fmt.table_markup(frame)))
 
 
 def responses(ev: Evidence) -> pd.DataFrame:
