@@ -13,7 +13,7 @@ from pathlib import Path
 from quarto_lite.engine import render_project
 from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
-from ibsa_report.evidence.validate import validate_project
+from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.sources import SITE
 
 
@@ -42,10 +42,10 @@ def choose_engine(requested: str) -> str:
 
 def build_site(root: Path, engine: str = "auto") -> BuildResult:
     """Validate, render and publish the project's site into root/_site atomically."""
-    result = validate_project(root)
-    if not result.ok:
-        raise BuildError("\n".join(p.message for p in result.problems) +
-                         f"\n{len(result.problems)} problem(s) in data/; the site was not built")
+    try:
+        require_valid(root, "the site was not built")
+    except InvalidData as exc:
+        raise BuildError(str(exc)) from exc
     try:
         config = read_config(root)
     except ValueError as exc:

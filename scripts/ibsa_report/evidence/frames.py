@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from quarto_lite.project import find_root
-from ibsa_report.evidence.validate import validate_project
+from ibsa_report.evidence.validate import require_valid
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,4 @@ class Evidence:
 def load(start: Path | None = None) -> Evidence:
     """Validate data/ of the project at or above start and return its tables; raise if invalid."""
     root = find_root(start)
-    result = validate_project(root)
-    if not result.ok:
-        lines = "\n".join(p.message for p in result.problems)
-        raise ValueError(f"data/ is not valid:\n{lines}")
-    return Evidence(root, result.tables)
+    return Evidence(root, require_valid(root, "the chapters cannot run").tables)

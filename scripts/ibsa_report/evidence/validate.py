@@ -31,6 +31,23 @@ class Validation:
         """Return True when no problem was found."""
         return not self.problems
 
+    def report(self, stopped: str) -> str:
+        """Return every problem, one line each, then how many there are and what they stopped."""
+        lines = "\n".join(p.message for p in self.problems)
+        return f"{lines}\n{len(self.problems)} problem(s) in data/; {stopped}"
+
+
+class InvalidData(ValueError):
+    """data/ has problems; the message lists each (file, row, field) and says what was stopped."""
+
+
+def require_valid(project: Path, stopped: str) -> Validation:
+    """Validate data/ and return the outcome; raise InvalidData, saying what was stopped, on any problem."""
+    result = validate_project(project)
+    if not result.ok:
+        raise InvalidData(result.report(stopped))
+    return result
+
 
 def validate_project(project: Path) -> Validation:
     """Validate data/ in a project directory and return every problem found."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from ibsa_report.build import build_site
 from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_for, cff_text, zenodo_text
 from quarto_lite.project import CONFIG, read_config
-from ibsa_report.evidence.validate import validate_project
+from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.versions import freeze, parse_version
 from ibsa_report.sources import SITE
 
@@ -66,10 +66,10 @@ def check(root: Path, version: str, *, use_git: bool) -> Citation:
     if use_git and git(root, "status", "--porcelain", "--untracked-files=no").strip():
         raise ReleaseError("the working tree has uncommitted changes: commit or stash them first, so that the "
                            "release is exactly what the tag names")
-    result = validate_project(root)
-    if not result.ok:
-        lines = "\n".join(p.message for p in result.problems)
-        raise ReleaseError(f"{lines}\n{len(result.problems)} problem(s) in data/; a release needs valid data")
+    try:
+        require_valid(root, "a release needs valid data")
+    except InvalidData as exc:
+        raise ReleaseError(str(exc)) from exc
     return current
 
 
