@@ -7,12 +7,12 @@ branch), so the new commit replaces the branch's tree and no archived version is
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
 from ibsa_report.sources import SITE
+from ibsa_report.release.git import branch_head, git
 
 
 class PublishError(RuntimeError):
@@ -21,10 +21,7 @@ class PublishError(RuntimeError):
 
 def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git and return its stripped output; raise PublishError with git's message on failure."""
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        raise PublishError(f"git {' '.join(args)} failed: {(done.stderr or done.stdout).strip()}")
-    return done.stdout.strip()
+    return git(root, *args, env=env, error=PublishError).strip()
 
 
 def missing_archives(root: Path, site: Path, branch: str) -> list[str]:
@@ -47,8 +44,7 @@ def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) 
         env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
         _git(site, "--git-dir", git_dir, "--work-tree", ".", "add", "--all", "--force", ".", env=env)
         tree = _git(site, "--git-dir", git_dir, "write-tree", env=env)
-    parent = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=root,
-                            capture_output=True, text=True).stdout.strip()
+    parent = branch_head(root, branch) or ""
     head = _git(root, "rev-parse", "--short", "HEAD")
     args = ["commit-tree", tree, "-m", message or f"Publish the site built from {head}"]
     commit = _git(root, *args, *(["-p", parent] if parent else []))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from quarto_lite.project import CONFIG, read_config
 from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.versions import freeze, parse_version
 from ibsa_report.sources import SITE
+from ibsa_report.release.git import git
 
 CHANGELOG = "CHANGELOG.md"
 PYPROJECT = "pyproject.toml"
@@ -37,14 +37,6 @@ class Release:
     git_commands: list[list[str]]
 
 
-def git(root: Path, *args: str) -> str:
-    """Run git in root and return its output; raise ReleaseError with git's message on failure."""
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise ReleaseError(f"git {' '.join(args)} failed: {(done.stderr or done.stdout).strip()}")
-    return done.stdout
-
-
 def changelog_has(root: Path, version: str) -> bool:
     """Tell whether CHANGELOG.md has a '## [X.Y.Z]' heading for version."""
     text = (root / CHANGELOG).read_text(encoding="utf-8") if (root / CHANGELOG).is_file() else ""
@@ -63,7 +55,7 @@ def check(root: Path, version: str, *, use_git: bool) -> Citation:
     if not changelog_has(root, version):
         raise ReleaseError(f"{CHANGELOG} has no entry for {version}: add a '## [{version}]' section saying what "
                            "changed (and any corrected figures under 'Corrections'), then run again")
-    if use_git and git(root, "status", "--porcelain", "--untracked-files=no").strip():
+    if use_git and git(root, "status", "--porcelain", "--untracked-files=no", error=ReleaseError).strip():
         raise ReleaseError("the working tree has uncommitted changes: commit or stash them first, so that the "
                            "release is exactly what the tag names")
     try:
@@ -123,5 +115,5 @@ def release(root: Path, version: str, *, use_git: bool = True, engine: str = "au
                 ["git", "tag", "-a", f"v{version}", "-m", f"Version {version}"]]
     if use_git:
         for command in commands:
-            git(root, *command[1:])
+            git(root, *command[1:], error=ReleaseError)
     return Release(version, archive, commands)

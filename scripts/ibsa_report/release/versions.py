@@ -11,13 +11,13 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from quarto_lite.project import relative_root
 from ibsa_report.templating import template_env
+from ibsa_report.release.git import branch_head, git, git_bytes
 
 ARCHIVE = "v"
 VERSIONS_JSON = "versions.json"
@@ -54,18 +54,14 @@ def archived(site: Path) -> list[str]:
 
 def branch_archives(root: Path, branch: str = PAGES_BRANCH) -> Path | None:
     """Extract v/ from the Pages branch into root/.archives/ and return it; None if there is none."""
-    has_branch = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=root,
-                                capture_output=True).returncode == 0
-    if not has_branch:
+    if branch_head(root, branch) is None:
         return None
-    listing = subprocess.run(["git", "ls-tree", "--name-only", branch, f"{ARCHIVE}/"], cwd=root,
-                             capture_output=True, text=True, check=True).stdout
+    listing = git(root, "ls-tree", "--name-only", branch, f"{ARCHIVE}/")
     target = root / ".archives"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
     if listing.strip():
-        tar = subprocess.run(["git", "archive", "--format=tar", branch, ARCHIVE], cwd=root,
-                             capture_output=True, check=True).stdout
+        tar = git_bytes(root, "archive", "--format=tar", branch, ARCHIVE)
         with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
             archive.extractall(target, filter="data")
     return target
