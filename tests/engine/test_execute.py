@@ -20,7 +20,7 @@ from quarto_lite.execute import CellError, cell_options_by_block, execute_docume
 from quarto_lite.outputs import RunResults, format_inline, merge_streams, raw_block, render_document
 from quarto_lite.qmd import parse_qmd
 
-FIXTURES = Path(__file__).parent / "fixtures" / "qmd"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "qmd"
 FENCE = "```"
 PROJECT_DEFAULTS = {"warning": False}
 

@@ -20,7 +20,7 @@ from ibsa_report.release.release import VERSIONED
 
 from conftest import ROOT
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "site"
 
 
 def git(repo: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from quarto_lite.quarto_engine import python_env, quarto_problem
 
-RECORDED = Path(__file__).parent / "fixtures" / "quarto"  # stderr of Quarto 1.7.34, colours included
+RECORDED = Path(__file__).parents[1] / "fixtures" / "quarto"  # stderr of Quarto 1.7.34, colours included
 
 
 def test_a_validation_error_keeps_quartos_block_without_the_stack_trace() -> None:

@@ -14,7 +14,7 @@ from quarto_lite.project import read_config
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
 
-FIXTURE = Path(__file__).parent / "fixtures" / "engine"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "engine"
 APA = "Ann Gardener, & Bob Digger. (2025). Garden notes (Version 2.3.0). https://example.org/garden/"
 
 
