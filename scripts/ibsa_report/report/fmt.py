@@ -1,4 +1,4 @@
-"""Format numbers for prose, so chapters never type a number by hand."""
+"""Format for the pages: numbers and dates in words (so chapters never type a number), escaped Markdown, HTML tables."""
 
 from __future__ import annotations
 
