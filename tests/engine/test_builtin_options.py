@@ -37,14 +37,19 @@ def test_unsupported_options_are_named(options: dict, found: list) -> None:
     assert unsupported(options, PROJECT_OPTIONS) == found
 
 
+def stub_project(folder: Path, config: str, *extra: str) -> None:
+    """Write config as _quarto.yml, with a one-line stub for each page the navigation names, and extra pages."""
+    (folder / "_quarto.yml").write_text(config, encoding="utf-8")
+    for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
+                 "chapters/methods.qmd", "CHANGELOG.md", *extra):
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        (folder / page).write_text("x\n", encoding="utf-8")
+
+
 def test_a_problem_names_file_line_and_key(tmp_path: Path) -> None:
     text = (ROOT / "_quarto.yml").read_text(encoding="utf-8").replace(
         "    toc: true\n", "    toc: true\n    number-sections: true\n")
-    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
-    for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
-                 "chapters/methods.qmd", "CHANGELOG.md"):
-        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / page).write_text("x\n", encoding="utf-8")
+    stub_project(tmp_path, text)
     line = text.splitlines().index("    number-sections: true") + 1
     assert project_problems(read_config(tmp_path)) == [
         f"_quarto.yml:{line}: format.html.number-sections: the built-in engine does not support this option "
@@ -69,11 +74,7 @@ def test_every_cell_is_labelled_once(page: str) -> None:
 
 def test_a_page_quarto_would_render_but_the_navigation_lacks_is_refused(tmp_path: Path) -> None:
     text = (ROOT / "_quarto.yml").read_text(encoding="utf-8")
-    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
-    for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
-                 "chapters/methods.qmd", "CHANGELOG.md", "chapters/extra.qmd"):
-        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / page).write_text("x\n", encoding="utf-8")
+    stub_project(tmp_path, text, "chapters/extra.qmd")
     line = text.splitlines().index("  render:") + 1
     assert project_problems(read_config(tmp_path)) == [
         f"_quarto.yml:{line}: project.render: chapters/extra.qmd is rendered by Quarto but the built-in engine "
