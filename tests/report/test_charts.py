@@ -41,6 +41,9 @@ ALL = {
     "chart-funnel": charts.funnel,
     "chart-outcomes": charts.outcomes,
     "chart-status": charts.status,
+    "chart-findings-law": charts.law_findings,
+    "chart-findings-police": charts.police_findings,
+    "chart-findings-training": charts.training_findings,
     "chart-findings-all": lambda ev: charts.findings(ev, "chart-findings-all",
                                                      list(ev["interview_themes"]["theme_id"]), "All findings"),
 }

@@ -18,6 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from ibsa_report.evidence import frames as evidence
+from ibsa_report.sources import SITE
 from ibsa_report.report import quotes
 from ibsa_report.build import build_site
 from quarto_lite.pandoc_render import render_markdown
@@ -79,8 +80,16 @@ def test_attribution_line_marks_excerpts():
     assert quotes.attribution_line("Victim Seven", True) == "— Victim Seven (excerpt)"
 
 
+def test_several_ids_give_their_quotes_in_the_order_given(ev):
+    first, second = QUOTES["quote_id"].iloc[-1], QUOTES["quote_id"].iloc[0]
+    markdown = quotes.quote(ev, first, second).data
+    assert markdown == quotes.quote(ev, first).data + "\n\n" + quotes.quote(ev, second).data
+    page = BeautifulSoup(render_markdown(markdown).html, "html.parser")
+    assert [d["id"] for d in page.select("div.quote")] == [first, second]
+
+
 def test_pandoc_shows_every_quote_as_published(ev):
-    markdown = "\n\n".join(quotes.quote(ev, q).data for q in QUOTES["quote_id"])
+    markdown = quotes.quote(ev, *QUOTES["quote_id"]).data
     page = BeautifulSoup(render_markdown(markdown).html, "html.parser")
     for _, row in QUOTES.iterrows():
         block = page.find(id=row["quote_id"])
@@ -122,7 +131,7 @@ def built(tmp_path_factory) -> tuple[BeautifulSoup, pd.DataFrame]:
     project = interviews_only(tmp_path_factory.mktemp("interviews") / "project")
     result = build_site(project, "builtin")
     assert result.pages == 2  # the chapter and the changelog
-    page = BeautifulSoup((project / "_site" / "chapters" / "interviews.html").read_text(encoding="utf-8"),
+    page = BeautifulSoup((project / SITE / "chapters" / "interviews.html").read_text(encoding="utf-8"),
                          "html.parser")
     return page.select_one("main"), read("interview_quotes.csv", project)
 

@@ -181,6 +181,26 @@ def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], caption: str
     )
 
 
+def law_findings(ev: Evidence) -> Chart:
+    """Interviewees on the definition of sexual images and on intent."""
+    return findings(ev, "chart-findings-law", ["theme-definition", "theme-intent"],
+                    "Interviewees on the definition of sexual images and on intent, out of their group")
+
+
+def police_findings(ev: Evidence) -> Chart:
+    """Interviewees on the police response: the Victims' Code, communication, victim-blaming, officer gender."""
+    return findings(ev, "chart-findings-police",
+                    ["theme-victims-code", "theme-communication", "theme-victim-blaming", "theme-officer-gender"],
+                    "Interviewees on the police response, out of their group")
+
+
+def training_findings(ev: Evidence) -> Chart:
+    """Interviewees who said whom training should be aimed at."""
+    return findings(ev, "chart-findings-training", ["theme-training"],
+                    "Interviewees who said training should be aimed at frontline officers and call centre staff, "
+                    "out of their group")
+
+
 # Recommendations ------------------------------------------------------------------------------------
 
 def status_data(ev: Evidence) -> pd.DataFrame:

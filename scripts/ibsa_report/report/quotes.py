@@ -16,10 +16,13 @@ from ibsa_report.evidence.frames import Evidence
 EXCERPT = "(excerpt)"
 
 
-def quote(ev: Evidence, quote_id: str) -> Markdown:
-    """Render one interview quote as a blockquote with its attribution, in a div whose id is quote_id."""
-    row = ev["interview_quotes"].set_index("quote_id").loc[quote_id]
-    return Markdown(quote_markdown(quote_id, str(row["text"]), str(row["attribution"]), bool(row["excerpt"])))
+def quote(ev: Evidence, *quote_ids: str) -> Markdown:
+    """Render interview quotes, in the order given, each a blockquote with its attribution in a div with its id."""
+    rows = ev["interview_quotes"].set_index("quote_id")
+    return Markdown("\n\n".join(
+        quote_markdown(quote_id, str(rows.loc[quote_id, "text"]), str(rows.loc[quote_id, "attribution"]),
+                       bool(rows.loc[quote_id, "excerpt"]))
+        for quote_id in quote_ids))
 
 
 def attribution_line(attribution: str, excerpt: bool) -> str:
