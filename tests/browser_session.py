@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
 from ibsa_report.dev.browser import launch, missing_browser
+from ibsa_report.sources import SITE
 from quarto_lite.project import read_config
 from ibsa_report.dev.serve import serve, site_pages
 
@@ -141,8 +142,8 @@ def served_site(real_project: Path) -> Iterator[ServedSite]:
 def serve_project(project: Path) -> Iterator[ServedSite]:
     """Serve a built project's _site/ under the path of its site-url, as the published site is."""
     prefix = urlsplit(read_config(project).site_url).path
-    with serve(project / "_site", prefix) as base:
-        yield ServedSite(project / "_site", base)
+    with serve(project / SITE, prefix) as base:
+        yield ServedSite(project / SITE, base)
 
 
 @pytest.fixture

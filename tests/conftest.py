@@ -14,7 +14,7 @@ from ibsa_report.release.citation import read_version
 from ibsa_report.release.versions import freeze
 
 from ibsa_report.build import build_site
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 from quarto_lite.quarto_schema import find_schema_dir
 
 # The browser fixtures, defined once for the session (a second Chromium per module would not start):
@@ -44,7 +44,7 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     project = copy_sources(ROOT, tmp_path_factory.mktemp("report") / "project")
     build_site(project, "builtin")
-    freeze(project / "_site", read_version(project)[0])
+    freeze(project / SITE, read_version(project)[0])
     return project
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 from quarto_lite.project import read_config
 from ibsa_report.dev.serve import serve
 
@@ -42,13 +42,13 @@ def fetch(url: str) -> bytes:
 def test_a_broken_csv_stops_the_build_and_the_served_site_is_unchanged(real_project: Path, tmp_path: Path,
                                                                         cell: str, error: str) -> None:
     project = copy_sources(ROOT, tmp_path / "project")
-    shutil.copytree(real_project / "_site", project / "_site")
+    shutil.copytree(real_project / SITE, project / SITE)
     counts = project / COUNTS
     text = counts.read_text(encoding="utf-8")
     assert DORSET in text, f"the Dorset row of {COUNTS} has changed; update the test"
-    before = tree_hashes(project / "_site")
+    before = tree_hashes(project / SITE)
     pages = ["index.html", "chapters/charging.html", "downloads/chart-funnel.csv"]
-    with serve(project / "_site", urlsplit(read_config(project).site_url).path) as base:
+    with serve(project / SITE, urlsplit(read_config(project).site_url).path) as base:
         served_before = {page: fetch(base + page) for page in pages}
         counts.write_text(text.replace(DORSET, f"refuge-2023,dorset,{cell},306,"), encoding="utf-8")
         done = subprocess.run([*command(), "--project", str(project), "build", "--engine", "builtin"],
@@ -57,6 +57,6 @@ def test_a_broken_csv_stops_the_build_and_the_served_site_is_unchanged(real_proj
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stderr.splitlines() == [f"Error: {error}", "1 problem(s) in data/; the site was not built"]
     assert done.stdout == ""
-    assert tree_hashes(project / "_site") == before
+    assert tree_hashes(project / SITE) == before
     assert served_after == served_before
     assert not list(project.glob(".staging*"))

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from ibsa_report.sources import SITE
 from ibsa_report.site.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
@@ -44,7 +45,7 @@ def built(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("fixture") / "project")
     result = build_site(project, "builtin")
     assert result.engine == "builtin" and result.pages == 4  # three in the navigation, the changelog in the footer
-    return project / "_site"
+    return project / SITE
 
 
 def test_outputs_follow_quarto_paths(built):
@@ -186,13 +187,13 @@ def test_sitemap_search_and_404(built):
 def test_two_builds_are_byte_identical(built, tmp_path):
     project = make_project(tmp_path / "again")
     build_site(project, "builtin")
-    assert tree_hashes(project / "_site") == tree_hashes(built)
+    assert tree_hashes(project / SITE) == tree_hashes(built)
 
 
 def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
     project = make_project(tmp_path / "failing")
-    shutil.copytree(built, project / "_site")
-    before = tree_hashes(project / "_site")
+    shutil.copytree(built, project / SITE)
+    before = tree_hashes(project / SITE)
     page = project / "chapters" / "one.qmd"
     lines = page.read_text(encoding="utf-8").splitlines()
     lines[14:14] = ["```{python}", "1 / 0", "```", ""]
@@ -200,21 +201,21 @@ def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
     with pytest.raises(BuildError) as info:
         build_site(project, "builtin")
     assert "chapters/one.qmd:15: cell failed: ZeroDivisionError: division by zero" in str(info.value)
-    assert tree_hashes(project / "_site") == before
+    assert tree_hashes(project / SITE) == before
     assert not list(project.glob(".staging*"))
 
 
 def test_bad_data_stops_the_build_and_keeps_the_last_site(built, tmp_path):
     project = make_project(tmp_path / "bad-data")
-    shutil.copytree(built, project / "_site")
-    before = tree_hashes(project / "_site")
+    shutil.copytree(built, project / SITE)
+    before = tree_hashes(project / SITE)
     counts = project / "data" / "foi_force_counts.csv"
     counts.write_text(counts.read_text().replace("dorset,17,", "dorset,x17,"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
     assert result.exit_code == 1
     assert ('data/foi_force_counts.csv:8:charged_summonsed: value has the wrong type '
             '(found "x17", expected a whole number)') in result.stderr
-    assert tree_hashes(project / "_site") == before
+    assert tree_hashes(project / SITE) == before
 
 
 def fake_quarto(bin_dir: Path) -> None:
@@ -235,7 +236,7 @@ def test_auto_uses_quarto_when_it_is_on_the_path(tmp_path, monkeypatch):
     assert "with the quarto engine" in result.output
     args = (project / "quarto-args.txt").read_text().split()
     assert args[:2] == ["render", "--output-dir"] and ".staging" in args[2]
-    assert (project / "_site" / "index.html").read_text() == "<html>from quarto</html>\n"
+    assert (project / SITE / "index.html").read_text() == "<html>from quarto</html>\n"
 
 
 def test_quarto_engine_requested_without_quarto(tmp_path, monkeypatch):
@@ -266,11 +267,10 @@ def test_an_option_quarto_refuses_or_the_engine_ignores_stops_the_build(tmp_path
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
     assert result.exit_code == 1
     assert f"_quarto.yml:{line}: {message}" in result.stderr
-    assert not (project / "_site").exists()
+    assert not (project / SITE).exists()
 
 
 def test_the_site_folder_is_quarto_yml_output_dir():
     from quarto_lite.project import read_config
-    from ibsa_report.sources import SITE
 
     assert read_config(ROOT).raw["project"]["output-dir"] == SITE

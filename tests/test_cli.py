@@ -13,7 +13,7 @@ from ibsa_report.cli import cli
 from ibsa_report.evidence.summary import summary_lines
 from ibsa_report.release.citation import read_version
 from ibsa_report.evidence.validate import validate_project
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 
 from conftest import ROOT
 
@@ -79,7 +79,7 @@ def test_build_refuses_bad_data_and_builds_nothing(broken: Path) -> None:
     result = run("--project", str(broken), "build", "--engine", "builtin")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {WRONG_TYPE}\n1 problem(s) in data/; the site was not built\n"
-    assert not (broken / "_site").exists()
+    assert not (broken / SITE).exists()
 
 
 def test_an_unknown_engine_is_a_usage_error() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quarto_lite.project import read_config
+from ibsa_report.sources import SITE
 
 from link_check import check_links
 
@@ -12,7 +13,7 @@ SITE_URL = "https://example.org/report/"
 
 
 def test_every_internal_link_and_anchor_in_the_real_site_resolves(real_project: Path) -> None:
-    report = check_links(real_project / "_site", read_config(real_project).site_url)
+    report = check_links(real_project / SITE, read_config(real_project).site_url)
     assert report.broken == []
     assert report.checked > 100, f"only {report.checked} links checked"
 

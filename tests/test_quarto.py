@@ -18,7 +18,7 @@ from playwright.sync_api import BrowserContext
 
 from ibsa_report.build import build_site
 from ibsa_report.release.citation import read_version
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 from ibsa_report.release.versions import freeze
 
 from browser_session import RequestLog, ServedSite, open_tab, serve_project
@@ -40,7 +40,7 @@ def quarto_build(parent: Path) -> Path:
     """Build a fresh copy of the project with Quarto, and archive its version as a release would."""
     project = copy_sources(ROOT, parent / "project")
     assert build_site(project, "quarto").engine == "quarto"
-    freeze(project / "_site", read_version(project)[0])
+    freeze(project / SITE, read_version(project)[0])
     return project
 
 
@@ -66,12 +66,12 @@ def test_quarto_is_the_pinned_version() -> None:
 
 def test_two_quarto_builds_are_byte_identical(quarto_project: Path, tmp_path: Path) -> None:
     again = quarto_build(tmp_path)
-    assert tree_hashes(again / "_site") == tree_hashes(quarto_project / "_site")
+    assert tree_hashes(again / SITE) == tree_hashes(quarto_project / SITE)
 
 
 def test_the_same_pages_charts_tables_and_downloads_as_the_builtin_engine(quarto_project: Path,
                                                                           real_project: Path) -> None:
-    quarto, builtin = quarto_project / "_site", real_project / "_site"
+    quarto, builtin = quarto_project / SITE, real_project / SITE
     pages = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*.html"))
     assert sorted(p.relative_to(quarto).as_posix() for p in quarto.rglob("*.html")
                   if not p.relative_to(quarto).parts[0] == "site_libs") == pages
@@ -86,7 +86,7 @@ def test_the_same_pages_charts_tables_and_downloads_as_the_builtin_engine(quarto
 @pytest.mark.parametrize("page", ["index.html", "chapters/charging.html", "chapters/methods.html", "CHANGELOG.html"])
 def test_each_page_has_scholar_and_opengraph_tags_one_cite_block_the_switcher_and_the_helpline(
         quarto_project: Path, page: str) -> None:
-    doc = soup(quarto_project / "_site", page)
+    doc = soup(quarto_project / SITE, page)
     names = [m.get("name") or m.get("property") for m in doc.select("meta")]
     for tag in ("citation_title", "citation_author", "citation_technical_report_number", "og:title",
                 "og:description", "twitter:card"):
@@ -99,7 +99,7 @@ def test_each_page_has_scholar_and_opengraph_tags_one_cite_block_the_switcher_an
 
 
 def test_the_changelog_is_rendered_and_linked_from_every_footer(quarto_project: Path) -> None:
-    site = quarto_project / "_site"
+    site = quarto_project / SITE
     assert "<h1" in (site / "CHANGELOG.html").read_text(encoding="utf-8")
     assert not (site / "CHANGELOG.md").exists()
     for page in ("index.html", "chapters/charging.html"):
@@ -108,12 +108,12 @@ def test_the_changelog_is_rendered_and_linked_from_every_footer(quarto_project: 
 
 
 def test_the_404_page_links_absolutely(quarto_project: Path) -> None:
-    links = [a["href"] for a in soup(quarto_project / "_site", "404.html").select("main a")]
+    links = [a["href"] for a in soup(quarto_project / SITE, "404.html").select("main a")]
     assert "/ibsa-report/./index.html" in links or "/ibsa-report/index.html" in links, links
 
 
 def test_no_page_refers_a_browser_to_another_host(quarto_project: Path) -> None:
-    site = quarto_project / "_site"
+    site = quarto_project / SITE
     problems = []
     for path in sorted(site.rglob("*.html")):
         doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ibsa_report.report.chart import PLOTLY_BUNDLE
+from ibsa_report.sources import SITE
 from ibsa_report.release.citation import read_version
 from ibsa_report.site.downloads import DATASET_ZIP
 from ibsa_report.evidence.frames import load
@@ -23,7 +24,7 @@ CHARTLESS = {"chapters/methods.html"}  # methods needs no chart; the landing pag
 
 @pytest.fixture(scope="module")
 def site(real_project: Path) -> Path:
-    return real_project / "_site"
+    return real_project / SITE
 
 
 def pages() -> list[str]:

@@ -37,11 +37,10 @@ def project_problems(config: ProjectConfig) -> list[str]:
 
 def unlisted_pages(config: ProjectConfig) -> list[str]:
     """Return the files project.render matches that the built-in engine would not render."""
-    patterns = config.raw.get("project", {}).get("render") or []
     listed = {p.source for p in config.pages + config.footer} | {NOT_FOUND}
     matched = {path.relative_to(config.root).as_posix()
-               for pattern in ([patterns] if isinstance(patterns, str) else patterns)
-               for path in config.root.glob(str(pattern).lstrip("/")) if path.is_file()}
+               for pattern in config.option_list("project", "render")
+               for path in config.root.glob(pattern.lstrip("/")) if path.is_file()}
     return sorted(matched - listed)
 
 

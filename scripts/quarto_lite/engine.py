@@ -93,8 +93,7 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None,
 
 def before_body(config: ProjectConfig) -> Markup:
     """Return the files listed in format.html.include-before-body, as Quarto includes them."""
-    listed = config.raw.get("format", {}).get("html", {}).get("include-before-body") or []
-    paths = [listed] if isinstance(listed, str) else listed
+    paths = config.option_list("format", "html", "include-before-body")
     return Markup("".join((config.root / p).read_text(encoding="utf-8") for p in paths))
 
 
@@ -103,10 +102,9 @@ def site_info(config: ProjectConfig, include: Markup = Markup("")) -> SiteInfo:
     c = page_citation(config)
     website = config.raw.get("website", {})
     html = html_options(config)
-    css = html.get("css") or []
     return SiteInfo(config.title, config.lang, config.pages, c.version, c.date, apa(c), include,
                     str(website.get("favicon", "")), scholar_tags(c) if config.raw.get("google-scholar") else [],
-                    config.footer, [css] if isinstance(css, str) else list(css), html.get("toc") is True,
+                    config.footer, config.option_list("format", "html", "css"), html.get("toc") is True,
                     website.get("open-graph") is True, website.get("twitter-card") is True)
 
 
@@ -152,9 +150,8 @@ def _write(path: Path, text: str) -> None:
 
 def copy_resources(config: ProjectConfig, out: Path) -> None:
     """Copy project.resources into out: a folder (ending in /) whole, a pattern by glob from the root."""
-    listed = config.raw.get("project", {}).get("resources") or []
-    for pattern in [listed] if isinstance(listed, str) else listed:
-        pattern = str(pattern).lstrip("/")
+    for pattern in config.option_list("project", "resources"):
+        pattern = pattern.lstrip("/")
         if pattern.endswith("/"):
             shutil.copytree(config.root / pattern, out / pattern, dirs_exist_ok=True)
             continue

@@ -42,6 +42,18 @@ class ProjectConfig:
     execute: dict[str, Any]
     raw: dict[str, Any]
 
+    def option_list(self, *keys: str) -> list[str]:
+        """Return an option that _quarto.yml may give as one value or a list, always as a list of strings.
+
+        `config.option_list("project", "resources")` reads project.resources; a missing option is [].
+        """
+        value: Any = self.raw
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value in (None, ""):
+            return []
+        return [str(value)] if isinstance(value, str) else [str(v) for v in value]
+
 
 def relative_root(root: Path, folder: Path) -> str:
     """Return the relative URL prefix from folder up to root: '', '../', '../../', ..."""
@@ -58,6 +70,15 @@ def find_root(start: Path | None = None) -> Path:
     raise FileNotFoundError(f"no {CONFIG} found at or above {here}")
 
 
+def nav_page(item: Any) -> Page:
+    """Return the page a navigation item links to: a plain path, or a mapping with href and text."""
+    if isinstance(item, str):
+        return Page(item, item)
+    if not isinstance(item, dict) or "href" not in item:
+        raise ValueError(f"{CONFIG}: a navigation item has no href: {item!r}")
+    return Page(str(item["href"]), str(item.get("text", item["href"])))
+
+
 def read_config(root: Path) -> ProjectConfig:
     """Read _quarto.yml; raise ValueError naming the file if it is missing something the site needs."""
     path = root / CONFIG
@@ -69,11 +90,11 @@ def read_config(root: Path) -> ProjectConfig:
     nav = site.get("navbar", {}).get("left", [])
     if not nav:
         raise ValueError(f"{CONFIG}: website.navbar.left must list the pages in order")
-    pages = [Page(item["href"], item.get("text", item["href"])) for item in nav]
+    pages = [nav_page(item) for item in nav]
     for page in pages:
         if not (root / page.source).is_file():
             raise ValueError(f"{CONFIG}: website.navbar.left lists {page.source}, which does not exist")
-    footer = [Page(item["href"], item.get("text", item["href"]))
+    footer = [nav_page(item)
               for side in ("left", "center", "right") for item in (site.get("page-footer", {}) or {}).get(side, []) or []
               if isinstance(item, dict) and not str(item.get("href", "")).startswith(("http:", "https:"))]
     for page in footer:

@@ -19,8 +19,7 @@ class ScriptError(RuntimeError):
 
 def commands(config: ProjectConfig, stage: str) -> list[str]:
     """Return the commands listed under project.<stage> (a string or a list) in _quarto.yml."""
-    value = config.raw.get("project", {}).get(stage) or []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    return config.option_list("project", stage)
 
 
 def script_env(out: Path) -> dict[str, str]:

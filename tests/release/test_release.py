@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from ibsa_report.release.citation import apa, read_citation
+from ibsa_report.sources import SITE
 from ibsa_report.cli import cli
 from ibsa_report.release.release import VERSIONED
 
@@ -102,7 +103,7 @@ def test_a_refused_release_says_why_and_changes_nothing(repo: Path, prepare, arg
     assert result.exit_code == 1
     assert result.output == message
     assert snapshot(repo) == before
-    assert not (repo / "_site").exists()
+    assert not (repo / SITE).exists()
 
 
 def test_invalid_data_refuses_the_release(repo: Path) -> None:
@@ -140,7 +141,7 @@ def test_two_releases_and_a_publish_keep_every_version(repo: Path) -> None:
     assert "v/1.0.0/index.html" in first
 
     # A fresh checkout has no _site/: archives must come from the Pages branch.
-    shutil.rmtree(repo / "_site")
+    shutil.rmtree(repo / SITE)
     forces = repo / "data" / "forces.csv"
     forces.write_text(forces.read_text(encoding="utf-8").replace("Bedfordshire Police", "Bedfordshire Police Service"),
                       encoding="utf-8")
@@ -180,7 +181,7 @@ def test_two_releases_and_a_publish_keep_every_version(repo: Path) -> None:
 def test_publishing_a_site_that_lost_an_archive_is_refused(repo: Path) -> None:
     assert run(repo, "release", "1.0.0").exit_code == 0
     assert run(repo, "publish").exit_code == 0
-    shutil.rmtree(repo / "_site" / "v" / "1.0.0")
+    shutil.rmtree(repo / SITE / "v" / "1.0.0")
     result = run(repo, "publish")
     assert result.exit_code == 1
     assert "lacks archived versions 1.0.0 that gh-pages has" in result.output

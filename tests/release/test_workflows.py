@@ -39,7 +39,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ibsa_report.sources import copy_sources
+from ibsa_report.sources import SITE, copy_sources
 
 from conftest import ROOT
 
@@ -477,7 +477,7 @@ def test_the_publish_job_puts_the_built_site_on_origins_gh_pages(scenario: Scena
     assert any(re.fullmatch(r"downloads/[a-z0-9-]+\.csv", name) for name in tree)
     assert not any(name.startswith("v/") for name in tree)
     # The tree is exactly the site the job built, and the site's address is the repository's Pages address.
-    site = workspace / "_site"
+    site = workspace / SITE
     assert tree == {p.relative_to(site).as_posix(): blob_id(p.read_bytes())
                     for p in sorted(site.rglob("*")) if p.is_file()}
     assert f"<loc>{SITE_URL}" in git(origin, "show", f"{pages}:sitemap.xml")
@@ -650,4 +650,4 @@ def test_a_tag_that_is_not_the_version_stops_the_release_before_anything_is_publ
         run_job(workspace, "release.yml", "release", "refs/tags/v1.0.0", "builtin")
     assert failed.value.step == "Check that the tag is the version in CITATION.cff"
     assert failed.value.output.strip() == "tag v1.0.0 does not match CITATION.cff version 0.1.0"
-    assert git(origin, "branch", "--list", "gh-pages") == "" and not (workspace / "_site").exists()
+    assert git(origin, "branch", "--list", "gh-pages") == "" and not (workspace / SITE).exists()
