@@ -48,6 +48,6 @@ def test_outcome_totals_share_of_each_type(ev: evidence.Evidence) -> None:
 
 def test_denominator_bases_in_fixed_order(ev: evidence.Evidence) -> None:
     bases = figures.basis_counts(ev)
-    assert list(bases.index) == ["stated", "group-size", "inferred"]
+    assert list(bases.index) == ["stated", "group-size", "inferred", "not-stated"]
     assert int(bases.sum()) == len(ev["interview_findings"])
-    assert [int(n) for n in bases] == [3, 6, 4]
+    assert [int(n) for n in bases] == [3, 5, 4, 1]

@@ -30,8 +30,8 @@ def test_route_count_takes_the_one_route_named(ev):
 
 
 def test_counted_and_basis_counts(ev):
-    assert figures.counted(ev, "f-female-officer") == (4, 17)
-    assert figures.basis_counts(ev).to_dict() == {"stated": 3, "group-size": 6, "inferred": 4}
+    assert figures.counted(ev, "f-female-officer") == (4, None)
+    assert figures.basis_counts(ev).to_dict() == {"stated": 3, "group-size": 5, "inferred": 4, "not-stated": 1}
 
 
 @pytest.mark.parametrize("word, expected", [
@@ -56,9 +56,10 @@ def test_findings_table_says_how_each_denominator_was_found(ev):
     table = tables.findings(ev).set_index("Finding")
     assert len(table) == len(ev["interview_findings"])
     female = table.loc["Victims who raised the importance of a female officer"]
-    assert female["Interviewees"] == "4 of 17"
+    assert female["Interviewees"] == "4, out of a number not published"
     assert female["How the denominator was found"] == (
-        "The group's size. Not every victim was asked: the topic came up during the interviews")
+        "Not stated by the article. Not every victim was asked: the topic came up during the interviews, "
+        "and the article does not say how many were asked")
     assert table["Theme"].iloc[0] == "The legal definition of “sexual”"  # the themes' order, not the file's
     assert table.loc["Victims who reported their experiences to the police", "How the denominator was found"] == (
         "Stated with the count")

@@ -15,7 +15,7 @@ from quarto_lite.pandoc_render import render_markdown
 
 from conftest import ROOT
 
-FINDINGS = pd.read_csv(ROOT / "data" / "interview_findings.csv")
+FINDINGS = pd.read_csv(ROOT / "data" / "interview_findings.csv", dtype={"denominator": "Int64"})
 GROUPS = pd.read_csv(ROOT / "data" / "interview_groups.csv").set_index("group_id")
 
 
@@ -27,9 +27,13 @@ def f() -> InterviewFacts:
 @pytest.mark.parametrize("finding_id", FINDINGS["finding_id"])
 def test_every_finding_reads_as_its_count_of_its_denominator(f, finding_id):
     row = FINDINGS.set_index("finding_id").loc[finding_id]
-    assert f.of(finding_id) == f"{row['count']} of {row['denominator']}"
     assert f.n(finding_id) == fmt.words(int(row["count"]))
-    assert f.out_of(finding_id) == fmt.words(int(row["denominator"]))
+    if pd.isna(row["denominator"]):
+        assert f.of(finding_id) == f"{row['count']}, out of a number not published"
+        assert f.out_of(finding_id) == "not published"
+    else:
+        assert f.of(finding_id) == f"{row['count']} of {row['denominator']}"
+        assert f.out_of(finding_id) == fmt.words(int(row["denominator"]))
 
 
 def test_total_is_the_root_groups_participants_and_groups_read_in_words(f):

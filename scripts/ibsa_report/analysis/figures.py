@@ -116,7 +116,7 @@ def stated(ev: Evidence, figure_id: str) -> pd.Series:
 
 
 STATUS_WORDS = {
-    "in-force": "In force", "partly": "Partly", "not-adopted": "Not adopted",
+    "in-force": "In force", "partly": "Partly", "guidance": "Guidance only", "not-adopted": "Not adopted",
     "unconfirmed": "Unconfirmed", "not-assessed": "Not assessed",
 }
 
@@ -129,7 +129,7 @@ def status_counts(ev: Evidence) -> pd.Series:
 # Interviews -----------------------------------------------------------------------------------------
 
 BASIS_WORDS = {"stated": "Stated with the count", "group-size": "The group's size",
-               "inferred": "Inferred from the passage"}
+               "inferred": "Inferred from the passage", "not-stated": "Not stated by the article"}
 INDEPENDENT_OF_HELPLINE = "f-independent-reported"
 REPORTED_TO_POLICE = "f-reported-to-police"
 
@@ -139,10 +139,10 @@ def theme(ev: Evidence, theme_id: str) -> pd.Series:
     return ev["interview_themes"].set_index("theme_id").loc[theme_id]
 
 
-def counted(ev: Evidence, finding_id: str) -> tuple[int, int]:
-    """Return an interview finding's count and the denominator it is out of."""
+def counted(ev: Evidence, finding_id: str) -> tuple[int, int | None]:
+    """Return an interview finding's count and the denominator it is out of (None when not stated)."""
     row = finding(ev, finding_id)
-    return int(row["count"]), int(row["denominator"])
+    return int(row["count"]), None if pd.isna(row["denominator"]) else int(row["denominator"])
 
 
 def basis_counts(ev: Evidence) -> pd.Series:

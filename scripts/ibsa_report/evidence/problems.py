@@ -41,6 +41,9 @@ TEMPLATES: dict[str, str] = {
     "count-mismatch": "{note}",
     "count-exceeds-denominator": "the count is greater than its denominator",
     "missing-law-sources": "a legal status other than not-assessed must name its sources",
+    "denominator-basis": "the denominator must be empty exactly when its basis is not-stated",
+    "present-tense-law": "a theme summary reports what interviewees said in 2016/17, so it must not use the present tense",
+    "checked-not-assessed": "a status the law-status research did not assess has no date checked",
 }
 
 

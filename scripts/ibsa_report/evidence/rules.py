@@ -6,6 +6,7 @@ the tables it needs; it runs only when all of them passed their schema checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -156,6 +157,14 @@ def finding_denominators(t: Tables) -> list[Problem]:
     sizes = t["interview_groups"].set_index("group_id")["participants"]
     problems = []
     for _, f in t["interview_findings"].iterrows():
+        unknown = f["denominator_basis"] == "not-stated"
+        if unknown != pd.isna(f["denominator"]):
+            expected = "empty, since the basis is not-stated" if unknown else "a number (it is empty only when the basis is not-stated)"
+            found = "" if pd.isna(f["denominator"]) else f["denominator"]
+            problems.append(at("interview_findings", f, "denominator", "denominator-basis", found, expected))
+            continue
+        if unknown:
+            continue
         if f["count"] > f["denominator"]:
             problems.append(at("interview_findings", f, "count", "count-exceeds-denominator", f["count"],
                                f"at most {f['denominator']} (the denominator on this row)"))
@@ -168,6 +177,22 @@ def finding_denominators(t: Tables) -> list[Problem]:
         elif f["denominator"] > size:
             problems.append(at("interview_findings", f, "denominator", "count-mismatch", f["denominator"],
                                f"at most {size}, the size of group {f['group_id']}", "the denominator is larger than its group"))
+    return problems
+
+
+# The present tense of the verbs a summary would use to state the law of the time as if it stood now.
+PRESENT_TENSE = re.compile(r"\b(is|are|isn’t|aren’t|isn't|aren't|falls?|requires?|carries|does|doesn’t|doesn't|has|have)\b",
+                           re.IGNORECASE)
+
+
+def summaries_in_past_tense(t: Tables) -> list[Problem]:
+    """Theme summaries tell what the 2016/17 interviews found, about the law of then: no present tense."""
+    problems = []
+    for _, theme in t["interview_themes"].iterrows():
+        verbs = sorted({m.group(0).lower() for m in PRESENT_TENSE.finditer(str(theme["summary"]))})
+        if verbs:
+            problems.append(at("interview_themes", theme, "summary", "present-tense-law", ", ".join(verbs),
+                               "the past tense (was, were, fell, required, carried, had)"))
     return problems
 
 
@@ -198,6 +223,17 @@ def law_status_sourced(t: Tables) -> list[Problem]:
     return [at("recommendations", r, "law_source_ids", "missing-law-sources", "", "one or more source ids") for _, r in bad.iterrows()]
 
 
+def checked_when_assessed(t: Tables) -> list[Problem]:
+    """A legal status the research assessed (or describes with sources) has the date it was checked; none else."""
+    recs = t["recommendations"]
+    assessed = (recs["law_status"] != "not-assessed") | recs["law_source_ids"].notna()
+    missing = recs[assessed & recs["checked"].isna()]
+    extra = recs[~assessed & recs["checked"].notna()]
+    return ([at("recommendations", r, "checked", "required", "", "the month the legal status was checked (YYYY-MM)")
+             for _, r in missing.iterrows()]
+            + [at("recommendations", r, "checked", "checked-not-assessed", r["checked"], "empty") for _, r in extra.iterrows()])
+
+
 RULES: list[tuple[tuple[str, ...], Rule]] = [
     (("foi_force_counts",), charged_not_above_recorded),
     (("foi_force_counts",), published_rates_match),
@@ -208,6 +244,8 @@ RULES: list[tuple[tuple[str, ...], Rule]] = [
     (("interview_groups", "interview_findings"), finding_denominators),
     (("sources", "outcome_types", "recommendations", *EVIDENCE_TABLES), list_references),
     (("recommendations",), law_status_sourced),
+    (("recommendations",), checked_when_assessed),
+    (("interview_themes",), summaries_in_past_tense),
 ]
 
 

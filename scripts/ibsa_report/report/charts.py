@@ -177,21 +177,23 @@ def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], caption: str
         caption=caption,
         source=source_line(ev, "interviews-article", "counts as reported in the article; see the table for "
                                                      "how each denominator was found"),
-        alt=f"Bar chart of interview findings, each as a count out of a group: {said}.",
+        alt=f"Bar chart of interview findings, each count against the number it is out of: {said}.",
     )
 
 
 def law_findings(ev: Evidence) -> Chart:
     """Interviewees on the definition of sexual images and on intent."""
     return findings(ev, "chart-findings-law", ["theme-definition", "theme-intent"],
-                    "Interviewees on the definition of sexual images and on intent, out of their group")
+                    "Interviewees on the definition of sexual images and on intent, each count against the number "
+                    "it is out of")
 
 
 def police_findings(ev: Evidence) -> Chart:
     """Interviewees on the police response: the Victims' Code, communication, victim-blaming, officer gender."""
     return findings(ev, "chart-findings-police",
                     ["theme-victims-code", "theme-communication", "theme-victim-blaming", "theme-officer-gender"],
-                    "Interviewees on the police response, out of their group")
+                    "Interviewees on the police response, each count against the number it is out of (a whole group, "
+                    "the victims who reported, or those who spoke of it)")
 
 
 def training_findings(ev: Evidence) -> Chart:

@@ -24,8 +24,13 @@ def words(n: int) -> str:
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else count(n)
 
 
-def of(k: int, n: int) -> str:
-    """Format 'k of n' with both counts formatted."""
+NOT_STATED = "out of a number not published"
+
+
+def of(k: int, n: int | None) -> str:
+    """Format 'k of n' with both counts formatted; 'k, out of a number not published' when n is unknown."""
+    if n is None or pd.isna(n):
+        return f"{count(k)}, {NOT_STATED}"
     return f"{count(k)} of {count(n)}"
 
 

@@ -103,8 +103,9 @@ class InterviewFacts:
         return fmt.words(figures.counted(self.ev, finding_id)[0])
 
     def out_of(self, finding_id: str) -> str:
-        """The number a finding's count is out of, in words ('eleven')."""
-        return fmt.words(figures.counted(self.ev, finding_id)[1])
+        """The number a finding's count is out of, in words ('eleven'); 'not published' when unknown."""
+        base = figures.counted(self.ev, finding_id)[1]
+        return "not published" if base is None else fmt.words(base)
 
     def of(self, finding_id: str) -> str:
         """A finding as 'count of denominator' ('4 of 6')."""

@@ -30,7 +30,7 @@ EVIDENCE_KEYS = {
     "foi_rounds": "round_id",
 }
 DENOMINATOR_WORDS = {"stated": "", "group-size": " (denominator: the whole group)",
-                     "inferred": " (denominator inferred from context)"}
+                     "inferred": " (denominator inferred from context)", "not-stated": ""}
 UNCONFIRMED_TITLE = "Not confirmed by the legal research"
 
 
@@ -172,12 +172,25 @@ def evidence_list(ev: Evidence, rec: pd.Series, index: dict[str, tuple[str, pd.S
 
 # Where the law stands ------------------------------------------------------------------------------------
 
+def assessed(rec: pd.Series) -> bool:
+    """Tell whether the law-status research covered a recommendation (it has a date checked)."""
+    return pd.notna(rec["checked"])
+
+
 def law_now(rec: pd.Series) -> str:
-    """Say where the law stands: status, summary and its sources, date in force, month checked."""
+    """Say where the law stands: status, summary and its sources, what is not adopted, date in force, checked.
+
+    A recommendation the research did not cover gets its status and summary only: no date in force and
+    no month checked, which would suggest a check that was not made.
+    """
     sources = citation(id_list(rec["law_source_ids"]))
     summary = " ".join(part for part in (fmt.one_line(rec["law_summary"]), sources) if part)
-    return (f"**Status now:** {status_words(rec)}. {summary}\n\n"
-            f"**In force:** {in_force_words(rec)}. **Checked:** {checked_words(rec)}.")
+    lines = [f"**Status now:** {status_words(rec)}. {summary}"]
+    if pd.notna(rec["not_adopted"]):
+        lines.append(f"**Not adopted:** {fmt.one_line(rec['not_adopted'])}")
+    if assessed(rec):
+        lines.append(f"**In force:** {in_force_words(rec)}. **Checked:** {checked_words(rec)}.")
+    return "\n\n".join(lines)
 
 
 def unconfirmed_note(rec: pd.Series) -> str:
@@ -202,6 +215,7 @@ def recommendation_section(ev: Evidence, rec: pd.Series, index: dict[str, tuple[
         f"**Recommended by:** {recommended_by(rec)}.",
         "**Evidence:**",
         evidence_list(ev, rec, index),
+        f"**What the evidence shows:** {fmt.one_line(rec['evidence_note'])}" if pd.notna(rec["evidence_note"]) else "",
         law_now(rec),
         unconfirmed_note(rec),
     ]

@@ -56,7 +56,7 @@ def tracker(ev: Evidence) -> pd.DataFrame:
         "Area": recs["area"].str.capitalize(),
         "Status now": recs["law_status"].map(figures.STATUS_WORDS),
         "In force": recs["in_force_date"].map(lambda d: fmt.date_words(d) if pd.notna(d) else None),
-        "Checked": recs["checked"].map(fmt.date_words),
+        "Checked": recs["checked"].map(lambda d: fmt.date_words(d) if pd.notna(d) else "Not covered by the research"),
     })
 
 
