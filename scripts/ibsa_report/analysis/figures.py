@@ -71,9 +71,50 @@ def pooled(ev: Evidence) -> float:
     return stats.pooled_rate(list(counts["charged_summonsed"]), list(counts["recorded_offences"]))
 
 
+@dataclass(frozen=True)
+class Sensitivity:
+    """How the pooled charge rate moves when the largest forces are left out, and the median force's rate."""
+
+    pooled: float
+    largest: list[str]
+    without_largest: float
+    three_largest: list[str]
+    without_three_largest: float
+    median_rate: float
+
+
+def sensitivity(ev: Evidence, round_id: str | None = None) -> Sensitivity:
+    """Recompute the pooled rate of a round (the latest by default) without its largest one and three forces."""
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    counts = force_counts(ev, rnd).sort_values(["recorded_offences", "short_name"], ascending=[False, True])
+
+    def pooled_after(skip: int) -> float:
+        rest = counts.iloc[skip:]
+        return stats.pooled_rate(list(rest["charged_summonsed"]), list(rest["recorded_offences"]))
+
+    return Sensitivity(
+        pooled=pooled_after(0), largest=list(counts["short_name"].iloc[:1]), without_largest=pooled_after(1),
+        three_largest=list(counts["short_name"].iloc[:3]), without_three_largest=pooled_after(3),
+        median_rate=float(counts["rate"].median()),
+    )
+
+
+def not_included(ev: Evidence, round_id: str | None = None) -> pd.DataFrame:
+    """The forces asked in a round (latest by default) whose data were not analysed, with what they provided."""
+    rnd = latest_round(ev)["round_id"] if round_id is None else round_id
+    responses = ev["foi_responses"].query("round_id == @rnd and not included")
+    return responses.merge(ev["forces"], on="force_id").sort_values("name").reset_index(drop=True)
+
+
 def outcome_share(ev: Evidence, outcome_id: str) -> float:
     """Return one outcome type's share of the latest round's recorded outcomes."""
     return float(outcome_totals(ev).loc[outcome_id, "share"])
+
+
+def outcome_share_of(ev: Evidence, outcome_ids: list[str]) -> float:
+    """Return several outcome types' combined share of the latest round's recorded outcomes."""
+    totals = outcome_totals(ev)
+    return float(totals.loc[outcome_ids, "offences"].sum() / totals["offences"].sum())
 
 
 def outcome_label(ev: Evidence, outcome_id: str) -> str:

@@ -206,11 +206,15 @@ def training_findings(ev: Evidence) -> Chart:
 # Recommendations ------------------------------------------------------------------------------------
 
 def status_data(ev: Evidence) -> pd.DataFrame:
-    """Recommendations counted by legal status and area, statuses in a fixed order."""
+    """Recommendations counted by legal status and area, statuses in a fixed order; a status none has is left out.
+
+    A bar of zero would read as a finding ("not adopted: 0") where the research found parts not adopted.
+    """
     recs = ev["recommendations"]
+    present = [status for status in STATUS_WORDS if (recs["law_status"] == status).any()]
     rows = [{"Status": STATUS_WORDS[status], "Area": area.capitalize(),
              "Recommendations": int(((recs["law_status"] == status) & (recs["area"] == area)).sum())}
-            for area in sorted(recs["area"].unique()) for status in STATUS_WORDS]
+            for area in sorted(recs["area"].unique()) for status in present]
     return pd.DataFrame(rows)
 
 
@@ -225,8 +229,9 @@ def status(ev: Evidence) -> Chart:
         Axes(x_title="Recommendations", y_title="", horizontal=True, barmode="stack", height=320,
              hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
         caption=f"Recommendations by where they stand now (checked {checked_month(ev)})",
-        source="the recommendations in the interview article and Refuge’s blog; legal status from this report’s "
-               "research (see the tracker table for each source)",
+        source="the recommendations in the interview article, Refuge’s blog and the Revenge Porn Helpline’s article "
+               "(parts of two also made by the Commons Women and Equalities Committee); legal status from this "
+               "report’s research (see the tracker table for each source)",
         alt="Stacked bar chart of recommendations by status: " +
-            "; ".join(f"{STATUS_WORDS[s]}, {int(n)}" for s, n in counts.items()) + ".",
+            "; ".join(f"{STATUS_WORDS[s]}, {int(n)}" for s, n in counts.items() if n > 0) + ".",
     )

@@ -57,6 +57,17 @@ def text(value: object) -> Markdown:
     return Markdown(escape_markdown(value))
 
 
+def link(url: object) -> Markdown:
+    """Link a web address from data/, shown without its scheme; only http(s) addresses are linked."""
+    address = str(url)
+    scheme, sep, rest = address.partition("://")
+    if not sep or scheme.lower() not in ("https", "http") or not rest:
+        raise ValueError(f"not a web address (https://…): {address!r}")
+    shown = escape_markdown(rest.rstrip("/"))
+    target = address.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return Markdown(f"[{shown}](<{target}>)")
+
+
 def date_words(value: object) -> str:
     """Write a date of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (or a timestamp) in words: 'November 2026'."""
     if isinstance(value, pd.Timestamp):

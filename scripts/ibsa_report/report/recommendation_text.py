@@ -15,7 +15,7 @@ from IPython.display import Markdown
 
 from ibsa_report.report import fmt
 from ibsa_report.evidence.frames import Evidence
-from ibsa_report.analysis.figures import STATUS_WORDS
+from ibsa_report.analysis.figures import STATUS_WORDS, names
 from ibsa_report.evidence.loading import id_list
 
 INTERVIEWS = "interviews.qmd"
@@ -230,6 +230,32 @@ def area_sections(ev: Evidence, area: str) -> Markdown:
     recs = ev["recommendations"]
     sections = [recommendation_section(ev, rec, index) for _, rec in recs[recs["area"] == area].iterrows()]
     return Markdown("\n\n".join(sections))
+
+
+def assessed_count(ev: Evidence) -> int:
+    """Count the recommendations whose legal status the law-status research assessed."""
+    return int((ev["recommendations"]["law_status"] != "not-assessed").sum())
+
+
+def status_tally(ev: Evidence) -> str:
+    """Say how many covered recommendations have each status, leaving out the statuses none has.
+
+    'one in force, two partly, one guidance only, two unconfirmed' (statuses in the tracker's order).
+    """
+    counts = ev["recommendations"]["law_status"].value_counts()
+    return ", ".join(f"{fmt.words(int(counts[status]))} {STATUS_WORDS[status].lower()}"
+                     for status in STATUS_WORDS if status != "not-assessed" and counts.get(status, 0) > 0)
+
+
+def not_adopted(ev: Evidence) -> pd.DataFrame:
+    """The recommendations with a part the law has not adopted, in the data's order."""
+    recs = ev["recommendations"]
+    return recs[recs["not_adopted"].notna()]
+
+
+def not_adopted_titles(ev: Evidence) -> Markdown:
+    """Link the recommendations with a part not adopted to their sections: '[A](#rec-a) and [B](#rec-b)'."""
+    return Markdown(names([f"[{fmt.one_line(r['title'])}](#rec-{r['rec_id']})" for _, r in not_adopted(ev).iterrows()]))
 
 
 def checked_month(ev: Evidence) -> str:
