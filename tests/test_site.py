@@ -88,7 +88,7 @@ def test_the_landing_page_shows_the_headline_counts_the_source_states(site: Path
     text = " ".join(soup(site, "index.html").select_one("#sec-key-findings").parent.get_text().split())
     assert f"Of the {stated['stated_recorded_total']:,} intimate image offences" in text
     assert f"{stated['stated_charged_total']:,} (" in text
-    assert f"by the {stated['forces_included']} police forces" in text
+    assert f"by the {stated['forces_included']} of {stated['forces_asked']} police forces" in text
 
 
 def test_the_whole_dataset_is_one_download_linked_from_the_landing_page(site: Path) -> None:

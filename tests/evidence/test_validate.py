@@ -114,6 +114,29 @@ CASES = {
         lambda p: edit(p, "interview_findings.csv", b"f-reasonable-person,theme-intent,stakeholders,4,6,",
                        b"f-reasonable-person,theme-intent,stakeholders,7,6,"),
         'data/interview_findings.csv:9:count: the count is greater than its denominator (found "7", expected at most 6 (the denominator on this row))'),
+    "denominator given although not stated": (
+        lambda p: edit(p, "interview_findings.csv", b"f-female-officer,theme-officer-gender,victims,4,,not-stated,",
+                       b"f-female-officer,theme-officer-gender,victims,4,17,not-stated,"),
+        'data/interview_findings.csv:8:denominator: the denominator must be empty exactly when its basis is not-stated '
+        '(found "17", expected empty, since the basis is not-stated)'),
+    "denominator missing": (
+        lambda p: edit(p, "interview_findings.csv", b"f-reasonable-person,theme-intent,stakeholders,4,6,",
+                       b"f-reasonable-person,theme-intent,stakeholders,4,,"),
+        'data/interview_findings.csv:9:denominator: the denominator must be empty exactly when its basis is not-stated '
+        '(found "", expected a number (it is empty only when the basis is not-stated))'),
+    "the law of then in the present tense": (
+        lambda p: edit(p, "interview_themes.csv", b"need to prove intent to cause distress, which the law then required, was",
+                       b"need to prove intent to cause distress, which the law requires, is"),
+        'data/interview_themes.csv:3:summary: a theme summary reports what interviewees said in 2016/17, so it must not '
+        'use the present tense (found "is, requires", expected the past tense (was, were, fell, required, carried, had))'),
+    "checked although not assessed": (
+        lambda p: edit(p, "recommendations.csv", b"not-assessed,The law-status research did not cover this recommendation.,,,,,\nvictims-code",
+                       b"not-assessed,The law-status research did not cover this recommendation.,,,2026-11,,\nvictims-code"),
+        'data/recommendations.csv:8:checked: a status the law-status research did not assess has no date checked '
+        '(found "2026-11", expected empty)'),
+    "assessed but not dated": (
+        lambda p: edit(p, "recommendations.csv", b",,2026-11,5kbw-2024-osa;scl-2022", b",,,5kbw-2024-osa;scl-2022"),
+        'data/recommendations.csv:4:checked: value is missing (found "", expected the month the legal status was checked (YYYY-MM))'),
     "missing file": (
         lambda p: (p / "data" / "interview_quotes.csv").unlink(),
         'data/interview_quotes.csv:1:quote_id: the file named in data/datapackage.json does not exist '

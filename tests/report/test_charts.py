@@ -101,3 +101,10 @@ def test_findings_never_exceed_their_denominators(ev) -> None:
     data = charts.findings_data(ev, list(ev["interview_themes"]["theme_id"]))
     assert len(data) == len(ev["interview_findings"])
     assert (data["Interviewees"] <= data["Out of"]).all()
+
+
+def test_the_status_chart_draws_no_status_that_no_recommendation_has(ev) -> None:
+    data = charts.status_data(ev)
+    totals = data.groupby("Status", sort=False)["Recommendations"].sum()
+    assert (totals > 0).all()
+    assert set(totals.index) == {charts.STATUS_WORDS[s] for s in ev["recommendations"]["law_status"].unique()}

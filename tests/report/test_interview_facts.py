@@ -57,3 +57,15 @@ def test_a_theme_summary_is_shown_as_the_text_it_is(f):
     page = BeautifulSoup(render_markdown(hostile.summary(themes.loc[0, "theme_id"]).data).html, "html.parser")
     assert page.get_text().strip() == planted
     assert page.find_all(["b", "em", "span", "math"]) == []
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.net/", "//host/", "https://"])
+def test_only_web_addresses_become_links(url):
+    with pytest.raises(ValueError, match="not a web address"):
+        fmt.link(url)
+
+
+def test_a_web_address_is_linked_and_shown_without_its_scheme():
+    page = BeautifulSoup(render_markdown(fmt.link("https://help.example.net/a_b/(x)").data).html, "html.parser")
+    (a,) = page.find_all("a")
+    assert a["href"] == "https://help.example.net/a_b/%28x%29" and a.get_text() == "help.example.net/a_b/(x)"

@@ -300,3 +300,36 @@ def test_unknown_recommendation_is_a_clear_error(ev: Evidence) -> None:
 def test_counts(ev: Evidence) -> None:
     assert rt.area_counts(ev).to_dict() == RECS["area"].value_counts().to_dict()
     assert rt.recommended_count(ev, "wec-2025-hc336") == sum("wec-2025-hc336" in ids(c) for c in RECS["recommended_by"])
+
+
+# --- what the law-status research did and did not assess -------------------------------------------
+
+def test_an_unassessed_recommendation_shows_no_date_checked_or_in_force(ev: Evidence) -> None:
+    text = rt.law_now(rt.recommendation(ev, "procedural-justice"))
+    assert "**Checked:**" not in text and "**In force:**" not in text
+    assert "**Checked:** November 2026." in rt.law_now(rt.recommendation(ev, "sentencing"))
+
+
+def test_parts_not_adopted_are_shown_and_counted(ev: Evidence) -> None:
+    parts = RECS[RECS["not_adopted"] != ""].set_index("rec_id")
+    assert len(parts) > 0
+    assert list(rt.not_adopted(ev)["rec_id"]) == list(parts.index)
+    for rec_id, row in parts.iterrows():
+        assert f"**Not adopted:** {rt.fmt.one_line(row['not_adopted'])}" in rt.law_now(rt.recommendation(ev, rec_id))
+    links = rt.not_adopted_titles(ev).data
+    assert all(f"(#rec-{rec_id})" in links for rec_id in parts.index)
+
+
+def test_what_the_evidence_shows_follows_the_evidence_list(markdown: str) -> None:
+    for rec_id, row in RECS[RECS["evidence_note"] != ""].set_index("rec_id").iterrows():
+        section = section_markdown(markdown, rec_id)
+        assert section.index("**Evidence:**") < section.index(f"**What the evidence shows:** {rt.fmt.one_line(row['evidence_note'])}")
+
+
+def test_statuses_are_tallied_only_where_assessed(ev: Evidence) -> None:
+    assessed = RECS[RECS["law_status"] != "not-assessed"]
+    assert rt.assessed_count(ev) == len(assessed)
+    tally = rt.status_tally(ev)
+    assert "not assessed" not in tally
+    for status, n in assessed["law_status"].value_counts().items():
+        assert f"{rt.fmt.words(int(n))} {rt.STATUS_WORDS[status].lower()}" in tally
