@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from numbers import Rational
+
 import pandas as pd
 from IPython.display import Markdown
 
@@ -14,9 +17,33 @@ def count(n: int) -> str:
     return f"{int(n):,}"
 
 
-def percent(share: float, digits: int = 1) -> str:
-    """Format a share (0-1) as a percentage: 0.0385 -> '3.9%'."""
-    return f"{100 * share:.{digits}f}%"
+def percent_value(share: Rational | float, digits: int = 1) -> Decimal:
+    """Return a share (0-1) as the percentage readers see, rounded half up to digits decimals.
+
+    The one rounding of a percentage: the prose, tables, alt texts, hover labels and chart CSVs all
+    show what this returns. Pass a share of counts as Fraction(k, n) to round k/n itself, exactly:
+    Fraction(229, 2000) -> 11.5. A float is taken as the decimal it prints as (its repr, as in a
+    CSV); for a float k/n that is the same rounding as of k/n itself for any n below 10^12 (a test
+    checks every k <= n <= 400). Rounding 100 * share in binary floating point instead turns
+    1/16 = 6.25% into 6.2%.
+    """
+    with localcontext() as context:
+        context.prec = 60
+        if isinstance(share, Rational):
+            value = Decimal(100 * int(share.numerator)) / Decimal(int(share.denominator))
+        else:
+            value = Decimal(repr(float(share))) * 100
+        return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def percent(share: Rational | float, digits: int = 1) -> str:
+    """Format a share (0-1) as a percentage, rounded once by percent_value: Fraction(1, 16) -> '6.3%'."""
+    return f"{percent_value(share, digits)}%"
+
+
+def percent_number(share: Rational | float, digits: int = 1) -> float:
+    """Return percent_value as a float, for a chart's data: the number its CSV and labels show."""
+    return float(percent_value(share, digits))
 
 
 def words(n: int) -> str:
