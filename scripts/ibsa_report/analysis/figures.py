@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 
@@ -49,10 +50,16 @@ def charging(ev: Evidence, round_id: str | None = None) -> Charging:
 
 
 def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
-    """Return one round's force counts with force names, rates, intervals and funnel positions."""
+    """Return one round's force counts with force names, rates, intervals and funnel positions.
+
+    ``share`` is the rate as an exact Fraction of the counts, for the one rounding that shows it
+    (fmt.percent_value); ``rate`` is the same as a float.
+    """
     counts = ev["foi_force_counts"].query("round_id == @round_id")
     named = counts.merge(ev["forces"], on="force_id", how="left")
-    return stats.with_rates_and_positions(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
+    rated = stats.with_rates_and_positions(named)
+    rated["share"] = [Fraction(int(k), int(n)) for k, n in zip(rated["charged_summonsed"], rated["recorded_offences"])]
+    return rated.sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
 
 
 FUNNEL_LEVELS = (0.95, 0.998)

@@ -41,6 +41,11 @@ def percent(share: Rational | float, digits: int = 1) -> str:
     return f"{percent_value(share, digits)}%"
 
 
+def interval(low: Rational | float, high: Rational | float, digits: int = 1) -> str:
+    """Format an interval of shares as percentages: '7.9% to 16.0%'."""
+    return f"{percent(low, digits)} to {percent(high, digits)}"
+
+
 def percent_number(share: Rational | float, digits: int = 1) -> float:
     """Return percent_value as a float, for a chart's data: the number its CSV and labels show."""
     return float(percent_value(share, digits))
