@@ -43,3 +43,19 @@ def test_a_float_share_of_counts_rounds_as_the_counts_do() -> None:
     assert wrong == []
     assert all(fmt.percent_value(Fraction(k, n)) == Decimal(half_up_tenths(k, n)).scaleb(-1)
                for n in range(1, 201) for k in range(n + 1))
+
+
+def test_other_numbers_shown_are_rounded_by_the_same_rule() -> None:
+    assert fmt.decimal(167.87067783827095) == "167.9"
+    assert fmt.decimal(0.125, 2) == "0.13"  # half up; f"{0.125:.2f}" gives 0.12
+    assert fmt.decimal(0.00026224912892057695, 5) == "0.00026"
+    assert fmt.whole_words(6.9946) == "seven"
+    assert fmt.whole_words(2.5) == "three"  # Python's round(2.5) is 2
+    assert fmt.points(0.016194107845774554) == "1.6 percentage points"
+    assert fmt.interval(Fraction(1, 16), 0.5) == "6.3% to 50.0%"
+
+
+@pytest.mark.parametrize("p, shown", [(5.4e-24, "p < 0.001"), (0.001, "p = 0.001"), (0.0235, "p = 0.024"),
+                                      (0.5, "p = 0.500")])
+def test_p_values(p: float, shown: str) -> None:
+    assert fmt.p_value(p) == shown

@@ -17,23 +17,50 @@ def count(n: int) -> str:
     return f"{int(n):,}"
 
 
-def percent_value(share: Rational | float, digits: int = 1) -> Decimal:
-    """Return a share (0-1) as the percentage readers see, rounded half up to digits decimals.
+def rounded(value: Rational | float, digits: int = 1, *, scale: int = 0) -> Decimal:
+    """Return value · 10^scale rounded half up to digits decimals: the one rounding of a number shown.
 
-    The one rounding of a percentage: the prose, tables, alt texts, hover labels and chart CSVs all
-    show what this returns. Pass a share of counts as Fraction(k, n) to round k/n itself, exactly:
-    Fraction(229, 2000) -> 11.5. A float is taken as the decimal it prints as (its repr, as in a
-    CSV); for a float k/n that is the same rounding as of k/n itself for any n below 10^12 (a test
-    checks every k <= n <= 400). Rounding 100 * share in binary floating point instead turns
-    1/16 = 6.25% into 6.2%.
+    The prose, tables, alt texts, hover labels and chart CSVs all show what this returns. A Rational
+    (Fraction(k, n), a share of counts) is rounded exactly: Fraction(229, 2000) with scale 2 -> 11.5.
+    A float is taken as the decimal it prints as (its repr, as in a CSV); for a float k/n that is the
+    same rounding as of k/n itself for any n below 10^12 (a test checks every k <= n <= 400). Rounding
+    100 * share in binary floating point instead turns 1/16 = 6.25% into 6.2%.
     """
     with localcontext() as context:
         context.prec = 60
-        if isinstance(share, Rational):
-            value = Decimal(100 * int(share.numerator)) / Decimal(int(share.denominator))
+        if isinstance(value, Rational):
+            exact = Decimal(int(value.numerator)) / Decimal(int(value.denominator))
         else:
-            value = Decimal(repr(float(share))) * 100
-        return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+            exact = Decimal(repr(float(value)))
+        return exact.scaleb(scale).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def percent_value(share: Rational | float, digits: int = 1) -> Decimal:
+    """Return a share (0-1) as the percentage readers see, rounded once (by rounded): 0.0385 -> 3.9."""
+    return rounded(share, digits, scale=2)
+
+
+def decimal(value: Rational | float, digits: int = 1) -> str:
+    """Format a number rounded half up to digits decimals (by rounded): 167.8707 -> '167.9'."""
+    return str(rounded(value, digits))
+
+
+def whole_words(value: Rational | float) -> str:
+    """Round a value half up to a whole number and spell it as words does: 6.99 -> 'seven'."""
+    return words(int(rounded(value, 0)))
+
+
+def points(share: Rational | float, digits: int = 1) -> str:
+    """Format a difference of shares in percentage points: 0.0162 -> '1.6 percentage points'."""
+    return f"{percent_value(share, digits)} percentage points"
+
+
+P_FLOOR = 0.001  # p-values below this are written as "p < 0.001"
+
+
+def p_value(p: float) -> str:
+    """Format a test's p-value: 'p < 0.001' below P_FLOOR, else 'p = 0.023' (three decimals, by rounded)."""
+    return f"p < {P_FLOOR}" if p < P_FLOOR else f"p = {rounded(p, 3)}"
 
 
 def percent(share: Rational | float, digits: int = 1) -> str:
