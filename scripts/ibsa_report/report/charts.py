@@ -108,10 +108,15 @@ def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -
         for side, index in (("lower", 0), ("upper", 1)):
             name = f"{level_label(level)} limit, {side}"
             rows += [{"Series": name, RECORDED: n, RATE: fmt.percent_number(lim[index], LIMIT_DIGITS),
-                      LABEL: f"{name}: {fmt.percent(lim[index], LIMIT_DIGITS)} at {fmt.count(n)} offences"}
+                      LABEL: f"{name}: {fmt.percent(lim[index], LIMIT_DIGITS)} at {offences(n)}"}
                      for n, lim in zip(grid, limits)]
     return pd.DataFrame(rows, columns=["Series", FORCE, RECORDED, CHARGED, RATE, LABEL]).astype(
         {CHARGED: "Int64"})
+
+
+def offences(n: int) -> str:
+    """Write a number of offences: '1 offence', '1,347 offences'."""
+    return f"{fmt.count(n)} offence{'' if n == 1 else 's'}"
 
 
 def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:

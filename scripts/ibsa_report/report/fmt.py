@@ -123,5 +123,10 @@ def date_words(value: object) -> str:
 
 
 def table_markup(frame: pd.DataFrame) -> str:
-    """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'."""
-    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")
+    """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'.
+
+    A number is written as it prints (11.5, 0.06), as in the chart's CSV: it was rounded once already,
+    and pandas would otherwise pad a column to its longest decimals (11.50).
+    """
+    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–",
+                         float_format=lambda value: repr(float(value)))
