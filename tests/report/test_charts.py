@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
+from statistics import NormalDist
 
 import pandas as pd
 import pytest
@@ -148,3 +150,17 @@ def test_the_outcome_alt_text_agrees_with_the_prose_figure(ev, here: Path) -> No
     assert f"{share} of outcomes" in c.alt
     assert top[charts.LABEL].startswith(share)
     assert share == "35.3%"  # 4886/13860 = 35.2525…%
+
+
+def test_the_funnel_draws_only_the_limits_widened_for_overdispersion(ev) -> None:
+    data = charts.funnel_data(ev)
+    assert sorted(set(data["Series"]) - {charts.FORCE, "Pooled rate"}) == [
+        "95% limit, lower", "95% limit, upper", "99.8% limit, lower", "99.8% limit, upper"]
+    p0, tau2 = 534 / 13860, figures.funnel_dispersion(ev).tau2
+    upper = data[data["Series"] == "99.8% limit, upper"].set_index(charts.RECORDED)[charts.RATE]
+    z = NormalDist().inv_cdf(0.999)
+    for n, shown in upper.items():
+        expected = 100 * (p0 + z * math.sqrt(p0 * (1 - p0) / n + tau2))
+        assert shown == pytest.approx(expected, abs=0.005 + 1e-9)  # kept to two decimals
+    # The random effect keeps the funnel open: even at the largest size the limit is z·τ above p0.
+    assert upper.iloc[-1] > 100 * (p0 + z * math.sqrt(tau2))

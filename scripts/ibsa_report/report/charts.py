@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ibsa_report.analysis import figures
+from ibsa_report.analysis import figures, overdispersion
 from ibsa_report.report import fmt
 from ibsa_report.analysis import stats
 from ibsa_report.report.chart import Axes, Chart, Series, chart
@@ -92,8 +92,13 @@ def funnel_grid(low: int, high: int, points: int = FUNNEL_POINTS) -> list[int]:
 
 
 def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> pd.DataFrame:
-    """The funnel plot's points: every force, the pooled rate and each control limit along the grid."""
+    """The funnel plot's points: every force, the pooled rate and each control limit along the grid.
+
+    The limits are widened for overdispersion: p0 ± z·√(p0(1 − p0)/n + τ̂²), with τ̂² estimated from
+    the forces themselves (analysis/overdispersion.py).
+    """
     rates = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
+    tau2 = figures.funnel_dispersion(ev).tau2
     pooled = Fraction(int(rates["charged_summonsed"].sum()), int(rates["recorded_offences"].sum()))
     p0 = float(pooled)
     grid = funnel_grid(int(rates["recorded_offences"].min() * 0.8), int(rates["recorded_offences"].max() * 1.25))
@@ -104,7 +109,7 @@ def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -
     rows += [{"Series": "Pooled rate", RECORDED: n, RATE: fmt.percent_number(pooled),
               LABEL: f"Pooled rate: {fmt.percent(pooled)}"} for n in (grid[0], grid[-1])]
     for level in levels:
-        limits = [stats.funnel_limits(p0, n, (level,))[level] for n in grid]
+        limits = [overdispersion.limits(p0, n, tau2, (level,))[level] for n in grid]
         for side, index in (("lower", 0), ("upper", 1)):
             name = f"{level_label(level)} limit, {side}"
             rows += [{"Series": name, RECORDED: n, RATE: fmt.percent_number(lim[index], LIMIT_DIGITS),
@@ -120,7 +125,7 @@ def offences(n: int) -> str:
 
 
 def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:
-    """Funnel plot of charge rate against recorded offences, with exact binomial limits."""
+    """Funnel plot of charge rate against recorded offences, with limits widened for overdispersion."""
     data = funnel_data(ev, levels)
     series = [Series(FORCE, x=RECORDED, y=RATE, where=("Series", FORCE), text=LABEL, colour="#1b4f72"),
               Series("Pooled rate", x=RECORDED, y=RATE, kind="line", where=("Series", "Pooled rate"),
@@ -132,15 +137,17 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
                                  where=("Series", name), colour=colour, dash=dash, legend=side == "lower",
                                  text=LABEL))
     points = data[data["Series"] == FORCE]
-    outside = len(figures.outside_funnel(ev, levels[-1]))
+    outside = figures.outside_funnel(ev, levels[-1])
     return chart(
         "chart-funnel", data, series,
         Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460, hover=HOVER),
         caption=(f"Funnel plot: charge or summons rate against offences recorded, with "
-                 f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate"),
+                 f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate, "
+                 "widened for the variation between forces"),
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
-        alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}; "
-             f"{fmt.words(outside)} forces lie outside the {level_label(levels[-1])} limits."),
+        alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}, "
+             "and the control limits allow for chance and for the variation between forces. Outside the "
+             f"{level_label(levels[-1])} limits: {figures.names(outside['short_name'])}."),
     )
 
 
