@@ -154,17 +154,10 @@ def test_position_by_hand() -> None:
     assert od.position(0, 20, 0.2, 2 / 75, 0.95) == "inside"
 
 
-def test_with_adjusted_positions_keeps_the_frame() -> None:
-    import pandas as pd
-
-    frame = pd.DataFrame({"charged_summonsed": K, "recorded_offences": N}, index=[9, 3, 5, 1])
-    before = frame.copy()
-    out = od.with_adjusted_positions(frame)
-    pd.testing.assert_frame_equal(frame, before)
-    assert list(out.index) == [9, 3, 5, 1]
-    assert list(out.columns) == [*frame.columns, "adjusted_position_95", "adjusted_position_998"]
+def test_positions_use_the_units_own_tau2() -> None:
     tau2 = od.estimate(K, N).tau2
-    assert list(out["adjusted_position_95"]) == [od.position(k, n, 0.2, tau2, 0.95) for k, n in zip(K, N)]
+    assert od.positions(K, N, 0.95) == [od.position(k, n, 0.2, tau2, 0.95) for k, n in zip(K, N)]
+    assert od.positions(K, N, 0.95, fraction=0.0) == [od.position(k, n, 0.2, 2 / 75, 0.95) for k, n in zip(K, N)]
 
 
 @pytest.mark.parametrize("call, message", [

@@ -62,9 +62,11 @@ def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
     """
     counts = ev["foi_force_counts"].query("round_id == @round_id")
     named = counts.merge(ev["forces"], on="force_id", how="left")
-    rated = overdispersion.with_adjusted_positions(stats.with_rates_and_positions(named, levels=FUNNEL_LEVELS),
-                                                   levels=FUNNEL_LEVELS)
-    rated["share"] = [Fraction(int(k), int(n)) for k, n in zip(rated["charged_summonsed"], rated["recorded_offences"])]
+    rated = stats.with_rates_and_positions(named, levels=FUNNEL_LEVELS)
+    ks, ns = [int(k) for k in rated["charged_summonsed"]], [int(n) for n in rated["recorded_offences"]]
+    for level in FUNNEL_LEVELS:
+        rated[f"adjusted_position_{stats.level_suffix(level)}"] = overdispersion.positions(ks, ns, level)
+    rated["share"] = [Fraction(k, n) for k, n in zip(ks, ns)]
     return rated.sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
 
 

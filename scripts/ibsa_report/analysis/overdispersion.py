@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 from scipy.stats import chi2
 
 from ibsa_report.analysis import stats
@@ -43,9 +42,9 @@ __all__ = [
     "limits",
     "pearson_chi2",
     "position",
+    "positions",
     "variances",
     "winsorise",
-    "with_adjusted_positions",
     "z_scores",
 ]
 
@@ -163,33 +162,11 @@ def limits(p0: float, n: int, tau2: float, levels: Sequence[float] = (0.95, 0.99
 
 def position(k: int, n: int, p0: float, tau2: float, level: float = 0.998) -> stats.Position:
     """Classify k/n as above, below or inside the overdispersed limits around p0 at level."""
-    observed = stats.rate(k, n)
-    lower, upper = limits(p0, n, tau2, (level,))[level]
-    if observed > upper:
-        return "above"
-    if observed < lower:
-        return "below"
-    return "inside"
+    return stats.classify(stats.rate(k, n), *limits(p0, n, tau2, (level,))[level])
 
 
-def with_adjusted_positions(
-    frame: pd.DataFrame,
-    *,
-    k: str = "charged_summonsed",
-    n: str = "recorded_offences",
-    levels: Sequence[float] = (0.95, 0.998),
-) -> pd.DataFrame:
-    """Return a copy of frame with one ``adjusted_position_<level>`` column per level (0.95 -> ``_95``).
-
-    Each is the row's position relative to the limits widened by the τ̂² of the whole frame, around
-    its pooled rate. The input is not modified and row order is kept.
-    """
-    ks = [int(value) for value in frame[k]]
-    ns = [int(value) for value in frame[n]]
-    od = estimate(ks, ns)
-    out = frame.copy()
-    for level in levels:
-        out[f"adjusted_position_{stats.level_suffix(level)}"] = [
-            position(ki, ni, od.pooled, od.tau2, level) for ki, ni in zip(ks, ns)
-        ]
-    return out
+def positions(successes: Sequence[int], trials: Sequence[int], level: float = 0.998,
+              fraction: float = WINSOR_FRACTION) -> list[stats.Position]:
+    """Place each unit against the limits at level widened by the units' own τ̂², around their pooled rate."""
+    est = estimate(successes, trials, fraction)
+    return [position(int(k), int(n), est.pooled, est.tau2, level) for k, n in zip(successes, trials)]
