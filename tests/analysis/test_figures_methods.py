@@ -51,3 +51,30 @@ def test_denominator_bases_in_fixed_order(ev: evidence.Evidence) -> None:
     assert list(bases.index) == ["stated", "group-size", "inferred", "not-stated"]
     assert int(bases.sum()) == len(ev["interview_findings"])
     assert [int(n) for n in bases] == [3, 5, 4, 1]
+
+
+def test_the_funnel_is_tested_for_overdispersion_on_the_latest_round(ev: evidence.Evidence) -> None:
+    counts = ev["foi_force_counts"].query("round_id == 'refuge-2023'")
+    ks, ns = [int(k) for k in counts["charged_summonsed"]], [int(n) for n in counts["recorded_offences"]]
+    p0 = sum(ks) / sum(ns)  # 534 / 13860
+    chi2 = sum((k / n - p0) ** 2 / (p0 * (1 - p0) / n) for k, n in zip(ks, ns))
+    od = figures.funnel_dispersion(ev)
+    assert (od.units, od.df) == (24, 23)
+    assert od.pooled == pytest.approx(534 / 13860)
+    assert od.chi2 == pytest.approx(chi2) and od.chi2 == pytest.approx(167.87, abs=0.01)
+    assert od.ratio == pytest.approx(chi2 / 24)
+    assert od.p_value < 1e-20 and figures.beyond_chance(od)
+    assert figures.chance_words(od) == "more than chance explains"
+    assert od.phi == pytest.approx(4.6216, abs=1e-4)
+    assert od.tau2 == pytest.approx(0.00026225, abs=1e-8)
+
+
+def test_only_forces_outside_the_widened_limits_are_named(ev: evidence.Evidence) -> None:
+    named = lambda level, **kw: dict(zip(figures.outside_funnel(ev, level, **kw)["short_name"],
+                                         figures.outside_funnel(ev, level, **kw)["position"]))
+    assert named(0.998) == {"Bedfordshire": "above"}
+    assert named(0.95) == {"Bedfordshire": "above", "Wiltshire": "above", "North Yorkshire": "above"}
+    # The exact binomial limits, for chance alone, would name seven forces at 99.8%; the widened ones keep one.
+    chance = named(0.998, adjusted=False)
+    assert len(chance) == 7 and set(named(0.998)) <= set(chance)
+    assert figures.one_in(0.95) == 20

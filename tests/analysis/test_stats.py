@@ -484,3 +484,10 @@ def test_force_rates_custom_columns_and_levels() -> None:
     assert {"rate", "ci_low", "ci_high", "position_90", "position_999"} <= set(out.columns)
     assert "position_95" not in out.columns
     assert list(frame.columns) == ["k", "n"]
+
+
+def test_classify_counts_a_rate_on_a_limit_as_inside() -> None:
+    from ibsa_report.analysis.stats import classify
+
+    assert [classify(v, 0.1, 0.3) for v in (0.05, 0.1, 0.2, 0.3, 0.35)] == [
+        "below", "inside", "inside", "inside", "above"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 
-from ibsa_report.analysis import stats
+from ibsa_report.analysis import overdispersion, stats
 from ibsa_report.evidence.frames import Evidence
 from ibsa_report.evidence.tally import forces_tally, offences_tally
 
@@ -48,21 +49,59 @@ def charging(ev: Evidence, round_id: str | None = None) -> Charging:
     )
 
 
-def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
-    """Return one round's force counts with force names, rates, intervals and funnel positions."""
-    counts = ev["foi_force_counts"].query("round_id == @round_id")
-    named = counts.merge(ev["forces"], on="force_id", how="left")
-    return stats.with_rates_and_positions(named).sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
-
-
 FUNNEL_LEVELS = (0.95, 0.998)
 
 
-def outside_funnel(ev: Evidence, level: float = FUNNEL_LEVELS[-1]) -> pd.DataFrame:
-    """Return the latest round's forces outside the funnel limits at level, with their position."""
+def force_counts(ev: Evidence, round_id: str) -> pd.DataFrame:
+    """Return one round's force counts with force names, rates, intervals and funnel positions.
+
+    ``share`` is the rate as an exact Fraction of the counts, for the one rounding that shows it
+    (fmt.percent_value); ``rate`` is the same as a float. ``position_<level>`` is relative to the
+    exact binomial limits, which allow for chance alone; ``adjusted_position_<level>`` to the limits
+    widened for overdispersion, which the funnel plot draws.
+    """
+    counts = ev["foi_force_counts"].query("round_id == @round_id")
+    named = counts.merge(ev["forces"], on="force_id", how="left")
+    rated = stats.with_rates_and_positions(named, levels=FUNNEL_LEVELS)
+    ks, ns = [int(k) for k in rated["charged_summonsed"]], [int(n) for n in rated["recorded_offences"]]
+    for level in FUNNEL_LEVELS:
+        rated[f"adjusted_position_{stats.level_suffix(level)}"] = overdispersion.positions(ks, ns, level)
+    rated["share"] = [Fraction(k, n) for k, n in zip(ks, ns)]
+    return rated.sort_values(["rate", "short_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def outside_funnel(ev: Evidence, level: float = FUNNEL_LEVELS[-1], *, adjusted: bool = True) -> pd.DataFrame:
+    """Return the latest round's forces outside the funnel limits at level, with their position.
+
+    By default the limits are those widened for overdispersion, which the funnel plot draws;
+    ``adjusted=False`` takes the exact binomial limits, which allow for chance alone.
+    """
     counts = force_counts(ev, latest_round(ev)["round_id"])
-    position = counts[f"position_{stats.level_suffix(level)}"]
+    prefix = "adjusted_position" if adjusted else "position"
+    position = counts[f"{prefix}_{stats.level_suffix(level)}"]
     return counts[position != "inside"].assign(position=position[position != "inside"])
+
+
+def funnel_dispersion(ev: Evidence) -> overdispersion.Overdispersion:
+    """Test the latest round's forces for overdispersion around their pooled rate, and estimate φ̂ and τ̂²."""
+    rnd = latest_round(ev)["round_id"]
+    counts = ev["foi_force_counts"].query("round_id == @rnd")
+    return overdispersion.estimate(list(counts["charged_summonsed"]), list(counts["recorded_offences"]))
+
+
+def beyond_chance(od: overdispersion.Overdispersion) -> bool:
+    """Tell whether the test finds more variation than chance would give, at 1 − CONFIDENCE (p < 0.05)."""
+    return od.p_value < 1.0 - stats.CONFIDENCE
+
+
+def chance_words(od: overdispersion.Overdispersion) -> str:
+    """Say how the units vary against chance, as the test finds: 'more than chance explains' or 'no more …'."""
+    return "more than chance explains" if beyond_chance(od) else "no more than chance explains"
+
+
+def one_in(level: float) -> int:
+    """Return how many units it takes for one to lie outside the limits at level by chance: 0.95 -> 20."""
+    return round(1.0 / (1.0 - level))
 
 
 def pooled(ev: Evidence) -> float:

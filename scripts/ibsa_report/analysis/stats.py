@@ -39,6 +39,7 @@ __all__ = [
     "CONFIDENCE",
     "Position",
     "binomial_limit",
+    "classify",
     "with_rates_and_positions",
     "funnel_limits",
     "funnel_position",
@@ -160,15 +161,18 @@ def funnel_limits(
     return limits
 
 
-def funnel_position(k: int, n: int, p0: float, level: float = 0.998) -> Position:
-    """Classify k/n as above, below or inside the funnel around p0 at level."""
-    observed = rate(k, n)
-    lower, upper = funnel_limits(p0, n, (level,))[level]
+def classify(observed: float, lower: float, upper: float) -> Position:
+    """Place a rate against its limits: "above" or "below" when strictly outside them, else "inside"."""
     if observed > upper:
         return "above"
     if observed < lower:
         return "below"
     return "inside"
+
+
+def funnel_position(k: int, n: int, p0: float, level: float = 0.998) -> Position:
+    """Classify k/n as above, below or inside the funnel around p0 at level."""
+    return classify(rate(k, n), *funnel_limits(p0, n, (level,))[level])
 
 
 def outcome_shares(counts: Mapping[str, int]) -> dict[str, float]:

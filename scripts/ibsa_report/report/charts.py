@@ -1,13 +1,20 @@
-"""The report's charts: each a tidy frame of exactly what is plotted (pure), drawn by the chart helper."""
+"""The report's charts: each a tidy frame of exactly what is plotted (pure), drawn by the chart helper.
+
+Every number a reader sees in a chart as text (its hover label, its CSV, its data table, its alt text)
+is rounded once, by fmt.percent_value, from the counts where there are counts: a chart's frame holds
+the rounded percentage it plots and a Label column with the text its hover shows, so plotly never
+formats a number itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from ibsa_report.analysis import figures
+from ibsa_report.analysis import figures, overdispersion
 from ibsa_report.report import fmt
 from ibsa_report.analysis import stats
 from ibsa_report.report.chart import Axes, Chart, Series, chart
@@ -19,13 +26,11 @@ FORCE = "Police force"
 RECORDED = "Recorded offences"
 CHARGED = "Charged or summonsed"
 RATE = "Charge or summons rate (%)"
+LABEL = "Label"  # the text a point's hover shows, as the CSV gives it
+HOVER = "%{text}<extra></extra>"
+CATEGORY_HOVER = "%{y}: %{text}<extra></extra>"
 FUNNEL_POINTS = 60
-LIMIT_HOVER = "%{fullData.name}: %{y:.2f}% at %{x:,} offences<extra></extra>"
-
-
-def _pct(share: float) -> float:
-    """Return a share (0–1) as a percentage rounded to two decimals, as plotted and downloaded."""
-    return round(100 * float(share), 2)
+LIMIT_DIGITS = 2  # decimals kept along a control limit, so that its curve draws smoothly
 
 
 def level_label(level: float) -> str:
@@ -51,28 +56,34 @@ def force_rate_data(ev: Evidence) -> pd.DataFrame:
     level = level_label(stats.CONFIDENCE)
     return pd.DataFrame({
         FORCE: rates["short_name"], CHARGED: rates["charged_summonsed"], RECORDED: rates["recorded_offences"],
-        RATE: rates["rate"].map(_pct),
-        f"{level} interval, lower (%)": rates["ci_low"].map(_pct),
-        f"{level} interval, upper (%)": rates["ci_high"].map(_pct),
+        RATE: rates["share"].map(fmt.percent_number),
+        f"{level} interval, lower (%)": rates["ci_low"].map(fmt.percent_number),
+        f"{level} interval, upper (%)": rates["ci_high"].map(fmt.percent_number),
+        LABEL: [f"{fmt.percent(share)} ({level} interval {fmt.interval(low, high)})"
+                for share, low, high in zip(rates["share"], rates["ci_low"], rates["ci_high"])],
     })
 
 
 def force_rate_chart(ev: Evidence) -> Chart:
     """Charge rate by force with Wilson intervals."""
     data = force_rate_data(ev)
-    low, high = data.columns[-2], data.columns[-1]
+    level = level_label(stats.CONFIDENCE)
+    low, high = f"{level} interval, lower (%)", f"{level} interval, upper (%)"
+    lowest, highest = data.iloc[-1], data.iloc[0]
     return chart(
         "chart-force-rates", data,
-        [Series("Charge or summons rate", x=RATE, y=FORCE, error=(low, high), text=FORCE)],
-        Axes(x_title=RATE, y_title="", horizontal=True, height=140 + 22 * len(data),
-             hover="%{y}: %{x:.1f}%<extra></extra>"),
-        caption=f"Charge or summons rate by police force, highest first, with {level_label(stats.CONFIDENCE)} "
-                "Wilson intervals",
+        [Series("Charge or summons rate", x=RATE, y=FORCE, error=(low, high), text=LABEL)],
+        Axes(x_title=RATE, y_title="", horizontal=True, height=140 + 22 * len(data), hover=CATEGORY_HOVER),
+        caption=f"Charge or summons rate by police force, highest first, with {level} Wilson intervals",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2"),
         alt=(f"Dot plot of the charge or summons rate of each of {len(data)} police forces with its interval. "
-             f"Rates run from {fmt.percent(data[RATE].min() / 100)} ({data[FORCE].iloc[-1]}) to "
-             f"{fmt.percent(data[RATE].max() / 100)} ({data[FORCE].iloc[0]})."),
+             f"Rates run from {row_rate(lowest)} ({lowest[FORCE]}) to {row_rate(highest)} ({highest[FORCE]})."),
     )
+
+
+def row_rate(row: pd.Series) -> str:
+    """Format a force's rate from the counts on its row of a chart's data: '11.5%'."""
+    return fmt.percent(Fraction(int(row[CHARGED]), int(row[RECORDED])))
 
 
 def funnel_grid(low: int, high: int, points: int = FUNNEL_POINTS) -> list[int]:
@@ -81,56 +92,75 @@ def funnel_grid(low: int, high: int, points: int = FUNNEL_POINTS) -> list[int]:
 
 
 def funnel_data(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> pd.DataFrame:
-    """The funnel plot's points: every force, the pooled rate and each control limit along the grid."""
+    """The funnel plot's points: every force, the pooled rate and each control limit along the grid.
+
+    The limits are widened for overdispersion: p0 ± z·√(p0(1 − p0)/n + τ̂²), with τ̂² estimated from
+    the forces themselves (analysis/overdispersion.py).
+    """
     rates = figures.force_counts(ev, figures.latest_round(ev)["round_id"])
-    p0 = figures.pooled(ev)
+    tau2 = figures.funnel_dispersion(ev).tau2
+    pooled = Fraction(int(rates["charged_summonsed"].sum()), int(rates["recorded_offences"].sum()))
+    p0 = float(pooled)
     grid = funnel_grid(int(rates["recorded_offences"].min() * 0.8), int(rates["recorded_offences"].max() * 1.25))
     rows = [{"Series": FORCE, FORCE: r.short_name, RECORDED: r.recorded_offences, CHARGED: r.charged_summonsed,
-             RATE: _pct(r.rate)} for r in rates.itertuples()]
-    rows += [{"Series": "Pooled rate", RECORDED: n, RATE: _pct(p0)} for n in (grid[0], grid[-1])]
+             RATE: fmt.percent_number(r.share),
+             LABEL: f"{r.short_name}: {fmt.percent(r.share)} ({fmt.of(r.charged_summonsed, r.recorded_offences)} "
+                    "offences)"} for r in rates.itertuples()]
+    rows += [{"Series": "Pooled rate", RECORDED: n, RATE: fmt.percent_number(pooled),
+              LABEL: f"Pooled rate: {fmt.percent(pooled)}"} for n in (grid[0], grid[-1])]
     for level in levels:
-        limits = [stats.funnel_limits(p0, n, (level,))[level] for n in grid]
+        limits = [overdispersion.limits(p0, n, tau2, (level,))[level] for n in grid]
         for side, index in (("lower", 0), ("upper", 1)):
-            rows += [{"Series": f"{level_label(level)} limit, {side}", RECORDED: n, RATE: _pct(lim[index])}
+            name = f"{level_label(level)} limit, {side}"
+            rows += [{"Series": name, RECORDED: n, RATE: fmt.percent_number(lim[index], LIMIT_DIGITS),
+                      LABEL: f"{name}: {fmt.percent(lim[index], LIMIT_DIGITS)} at {offences(n)}"}
                      for n, lim in zip(grid, limits)]
-    return pd.DataFrame(rows, columns=["Series", FORCE, RECORDED, CHARGED, RATE]).astype(
+    return pd.DataFrame(rows, columns=["Series", FORCE, RECORDED, CHARGED, RATE, LABEL]).astype(
         {CHARGED: "Int64"})
 
 
+def offences(n: int) -> str:
+    """Write a number of offences: '1 offence', '1,347 offences'."""
+    return f"{fmt.count(n)} offence{'' if n == 1 else 's'}"
+
+
 def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:
-    """Funnel plot of charge rate against recorded offences, with exact binomial limits."""
+    """Funnel plot of charge rate against recorded offences, with limits widened for overdispersion."""
     data = funnel_data(ev, levels)
-    series = [Series(FORCE, x=RECORDED, y=RATE, where=("Series", FORCE), text=FORCE, colour="#1b4f72"),
+    series = [Series(FORCE, x=RECORDED, y=RATE, where=("Series", FORCE), text=LABEL, colour="#1b4f72"),
               Series("Pooled rate", x=RECORDED, y=RATE, kind="line", where=("Series", "Pooled rate"),
-                     colour="#1a1a1a", hover=LIMIT_HOVER)]
+                     colour="#1a1a1a", text=LABEL)]
     for level, dash, colour in zip(levels, ("dash", "dot"), ("#c0392b", "#7f8c8d")):
         for side in ("lower", "upper"):
             name = f"{level_label(level)} limit, {side}"
             series.append(Series(f"{level_label(level)} limits", x=RECORDED, y=RATE, kind="line",
                                  where=("Series", name), colour=colour, dash=dash, legend=side == "lower",
-                                 hover=LIMIT_HOVER))
+                                 text=LABEL))
     points = data[data["Series"] == FORCE]
-    outside = len(figures.outside_funnel(ev, levels[-1]))
+    outside = figures.outside_funnel(ev, levels[-1])
     return chart(
         "chart-funnel", data, series,
-        Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460,
-             hover="%{text}: %{y:.1f}% of %{x:,} offences<extra></extra>"),
+        Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460, hover=HOVER),
         caption=(f"Funnel plot: charge or summons rate against offences recorded, with "
-                 f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate"),
+                 f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate, "
+                 "widened for the variation between forces"),
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
-        alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(data.loc[data['Series'] == 'Pooled rate', RATE].iloc[0] / 100)}; "
-             f"{fmt.words(outside)} forces lie outside the {level_label(levels[-1])} limits."),
+        alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}, "
+             "and the control limits allow for chance and for the variation between forces. Outside the "
+             f"{level_label(levels[-1])} limits: {figures.names(outside['short_name'])}."),
     )
 
 
 def outcome_data(ev: Evidence) -> pd.DataFrame:
     """Recorded offences by outcome type, with each type's share of all outcomes."""
     totals = figures.outcome_totals(ev)
+    shares = [Fraction(int(k), int(totals["offences"].sum())) for k in totals["offences"]]
     return pd.DataFrame({
         "Outcome type": totals["outcome_id"],
         "Outcome": totals["label"],
         "Offences": totals["offences"],
-        "Share of outcomes (%)": totals["share"].map(_pct),
+        "Share of outcomes (%)": [fmt.percent_number(share) for share in shares],
+        LABEL: [f"{fmt.percent(share)} ({fmt.count(k)} offences)" for share, k in zip(shares, totals["offences"])],
     }).reset_index(drop=True)
 
 
@@ -140,13 +170,13 @@ def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
     top = data.sort_values("Offences").iloc[-1]
     return chart(
         chart_id, data,
-        [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text="Offences")],
+        [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text=LABEL)],
         Axes(x_title="Share of outcomes (%)", y_title="", horizontal=True, height=120 + 55 * len(data), wrap=30,
-             hover="%{y}: %{x:.1f}% (%{text:,} offences)<extra></extra>"),
+             hover=CATEGORY_HOVER),
         caption="Outcomes of the intimate image offences recorded by the included forces",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 3"),
         alt=(f"Bar chart of {len(data)} outcome groups. The largest is “{top['Outcome']}”, "
-             f"{fmt.percent(top['Share of outcomes (%)'] / 100)} of outcomes."),
+             f"{fmt.percent(Fraction(int(top['Offences']), int(data['Offences'].sum())))} of outcomes."),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from numbers import Rational
+
 import pandas as pd
 from IPython.display import Markdown
 
@@ -14,9 +17,65 @@ def count(n: int) -> str:
     return f"{int(n):,}"
 
 
-def percent(share: float, digits: int = 1) -> str:
-    """Format a share (0-1) as a percentage: 0.0385 -> '3.9%'."""
-    return f"{100 * share:.{digits}f}%"
+def rounded(value: Rational | float, digits: int = 1, *, scale: int = 0) -> Decimal:
+    """Return value · 10^scale rounded half up to digits decimals: the one rounding of a number shown.
+
+    The prose, tables, alt texts, hover labels and chart CSVs all show what this returns. A Rational
+    (Fraction(k, n), a share of counts) is rounded exactly: Fraction(229, 2000) with scale 2 -> 11.5.
+    A float is taken as the decimal it prints as (its repr, as in a CSV); for a float k/n that is the
+    same rounding as of k/n itself for any n below 10^12 (a test checks every k <= n <= 400). Rounding
+    100 * share in binary floating point instead turns 1/16 = 6.25% into 6.2%.
+    """
+    with localcontext() as context:
+        context.prec = 60
+        if isinstance(value, Rational):
+            exact = Decimal(int(value.numerator)) / Decimal(int(value.denominator))
+        else:
+            exact = Decimal(repr(float(value)))
+        return exact.scaleb(scale).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def percent_value(share: Rational | float, digits: int = 1) -> Decimal:
+    """Return a share (0-1) as the percentage readers see, rounded once (by rounded): 0.0385 -> 3.9."""
+    return rounded(share, digits, scale=2)
+
+
+def decimal(value: Rational | float, digits: int = 1) -> str:
+    """Format a number rounded half up to digits decimals (by rounded): 167.8707 -> '167.9'."""
+    return str(rounded(value, digits))
+
+
+def whole_words(value: Rational | float) -> str:
+    """Round a value half up to a whole number and spell it as words does: 6.99 -> 'seven'."""
+    return words(int(rounded(value, 0)))
+
+
+def points(share: Rational | float, digits: int = 1) -> str:
+    """Format a difference of shares in percentage points: 0.0162 -> '1.6 percentage points'."""
+    return f"{percent_value(share, digits)} percentage points"
+
+
+P_FLOOR = 0.001  # p-values below this are written as "p < 0.001"
+
+
+def p_value(p: float) -> str:
+    """Format a test's p-value: 'p < 0.001' below P_FLOOR, else 'p = 0.023' (three decimals, by rounded)."""
+    return f"p < {P_FLOOR}" if p < P_FLOOR else f"p = {rounded(p, 3)}"
+
+
+def percent(share: Rational | float, digits: int = 1) -> str:
+    """Format a share (0-1) as a percentage, rounded once by percent_value: Fraction(1, 16) -> '6.3%'."""
+    return f"{percent_value(share, digits)}%"
+
+
+def interval(low: Rational | float, high: Rational | float, digits: int = 1) -> str:
+    """Format an interval of shares as percentages: '7.9% to 16.0%'."""
+    return f"{percent(low, digits)} to {percent(high, digits)}"
+
+
+def percent_number(share: Rational | float, digits: int = 1) -> float:
+    """Return percent_value as a float, for a chart's data: the number its CSV and labels show."""
+    return float(percent_value(share, digits))
 
 
 def words(n: int) -> str:
@@ -80,5 +139,10 @@ def date_words(value: object) -> str:
 
 
 def table_markup(frame: pd.DataFrame) -> str:
-    """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'."""
-    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–")
+    """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'.
+
+    A number is written as it prints (11.5, 0.06), as in the chart's CSV: it was rounded once already,
+    and pandas would otherwise pad a column to its longest decimals (11.50).
+    """
+    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–",
+                         float_format=lambda value: repr(float(value)))

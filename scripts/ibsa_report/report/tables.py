@@ -36,8 +36,8 @@ def force_rate_table(ev: Evidence) -> pd.DataFrame:
         "Police force": rates["short_name"],
         "Charged or summonsed": rates["charged_summonsed"].map(fmt.count),
         "Recorded offences": rates["recorded_offences"].map(fmt.count),
-        "Rate": rates["rate"].map(fmt.percent),
-        f"{fmt.percent(stats.CONFIDENCE, 0)} interval": [f"{fmt.percent(lo)} to {fmt.percent(hi)}"
+        "Rate": rates["share"].map(fmt.percent),
+        f"{fmt.percent(stats.CONFIDENCE, 0)} interval": [fmt.interval(lo, hi)
                                                        for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
     })
 
