@@ -10,13 +10,7 @@ from click.testing import CliRunner
 
 from ibsa_report.cli import cli
 
-
-def edit(project: Path, name: str, old: bytes, new: bytes) -> None:
-    """Replace one exact occurrence of old with new in data/<name>."""
-    path = project / "data" / name
-    data = path.read_bytes()
-    assert data.count(old) == 1, f"{old!r} should occur once in {name}"
-    path.write_bytes(data.replace(old, new))
+from conftest import edit
 
 
 def run(project: Path, *args: str):

@@ -15,6 +15,8 @@ from typing import Iterable
 TEMPLATES: dict[str, str] = {
     # the file as a whole
     "descriptor": "the data package description is invalid: {note}",
+    "unsafe-path": "a resource's path must name a file inside data/; the file was not read",
+    "link-outside": "the file is a symbolic link to somewhere outside data/; the file was not read",
     "missing-file": "the file named in data/datapackage.json does not exist",
     "empty-file": "the file is empty",
     "not-utf8": "the file is not UTF-8 text; save it as 'CSV UTF-8'",

@@ -254,9 +254,11 @@ def descriptor_source_ids(descriptor: dict[str, Any], sources: pd.DataFrame) -> 
     known = set(sources["source_id"])
     problems = []
     for i, res in enumerate(descriptor.get("resources", [])):
-        for j, src in enumerate(res.get("sources", [])):
-            if src.get("id") not in known:
+        listed = res.get("sources") if isinstance(res, dict) else None
+        for j, src in enumerate(listed if isinstance(listed, list) else []):
+            found = src.get("id") if isinstance(src, dict) else None
+            if found not in known:
                 problems.append(Problem("unknown-reference", f"{DATA_DIR}/datapackage.json", 1,
-                                        f"resources[{i}].sources[{j}].id", str(src.get("id", "")),
+                                        f"resources[{i}].sources[{j}].id", str(found or ""),
                                         "a source_id listed in data/sources.csv"))
     return problems

@@ -9,7 +9,7 @@ from typing import Any
 
 from frictionless import FrictionlessException, Package
 
-from ibsa_report.evidence.package import DATA_DIR, DESCRIPTOR, ResourceSpec
+from ibsa_report.evidence.package import DATA_DIR, ResourceSpec, descriptor_problem
 from ibsa_report.evidence.problems import Problem
 from ibsa_report.evidence.structure import RawTable
 
@@ -39,8 +39,8 @@ def schema_problems(descriptor: dict[str, Any], data_dir: Path, tables: dict[str
         package = Package(_readable_only(descriptor, set(tables)), basepath=str(data_dir))
         report = package.validate()
     except FrictionlessException as exc:
-        return [_descriptor_problem(exc.error.message)]
-    problems = [_descriptor_problem(e.message) for e in report.errors]
+        return [descriptor_problem("resources", exc.error.message)]
+    problems = [descriptor_problem("resources", e.message) for e in report.errors]
     for task in report.tasks:
         spec, raw = specs[task.name], tables[task.name]
         problems += [_problem(spec, raw, e.to_dict()) for e in task.errors]
@@ -57,11 +57,6 @@ def _readable_only(descriptor: dict[str, Any], names: set[str]) -> dict[str, Any
             fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in names | {""}
         ]
     return desc
-
-
-def _descriptor_problem(note: str) -> Problem:
-    """A problem with data/datapackage.json itself."""
-    return Problem("descriptor", f"{DATA_DIR}/{DESCRIPTOR}", 1, "resources", "", "a valid Data Package", note)
 
 
 def _line(raw: RawTable, row_number: int | None) -> int:

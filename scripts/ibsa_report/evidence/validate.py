@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ibsa_report.evidence.loading import to_frame
-from ibsa_report.evidence.package import DATA_DIR, DESCRIPTOR, read_descriptor, resource_specs
+from ibsa_report.evidence.package import DATA_DIR, DescriptorError, load_descriptor, resource_specs
 from ibsa_report.evidence.problems import Problem, sort_problems
 from ibsa_report.evidence.rules import RULES, descriptor_source_ids
 from ibsa_report.evidence.schema_checks import schema_problems
@@ -52,13 +52,13 @@ def require_valid(project: Path, stopped: str) -> Validation:
 def validate_project(project: Path) -> Validation:
     """Validate data/ in a project directory and return every problem found."""
     try:
-        descriptor = read_descriptor(project)
-    except ValueError as exc:
-        return Validation([Problem("descriptor", f"{DATA_DIR}/{DESCRIPTOR}", 1, "resources", "", "a valid Data Package", str(exc))])
+        descriptor, lines = load_descriptor(project)
+    except DescriptorError as exc:
+        return Validation([exc.problem])
 
-    problems: list[Problem] = []
+    specs, problems = resource_specs(project, descriptor, lines)
     raw = {}
-    for spec in resource_specs(project, descriptor):
+    for spec in specs:
         table, found = read_raw(spec)
         problems += found
         if table is not None:
