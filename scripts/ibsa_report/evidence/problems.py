@@ -16,6 +16,8 @@ TEMPLATES: dict[str, str] = {
     # the file as a whole
     "descriptor": "the data package description is invalid: {note}",
     "unsafe-path": "a resource's path must name a file inside data/; the file was not read",
+    "missing-resource": "the data package has no resource the report needs",
+    "weak-schema": "the schema of {note} is weaker than the report's checks rely on; the table was not read",
     "link-outside": "the file is a symbolic link to somewhere outside data/; the file was not read",
     "missing-file": "the file named in data/datapackage.json does not exist",
     "empty-file": "the file is empty",

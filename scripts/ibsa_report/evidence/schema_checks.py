@@ -9,16 +9,17 @@ from typing import Any
 
 from frictionless import FrictionlessException, Package
 
+from ibsa_report.evidence.expectations import DATE_PATTERN, ID_LIST_PATTERN, ID_PATTERN, OUTCOME_PATTERN
 from ibsa_report.evidence.package import DATA_DIR, ResourceSpec, descriptor_problem
 from ibsa_report.evidence.problems import Problem
 from ibsa_report.evidence.structure import RawTable
 
 # Patterns used in data/datapackage.json, in words.
 PATTERN_WORDS = {
-    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens",
-    r"^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$": "ids of lower-case letters, digits and hyphens separated by ';'",
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
-    r"^([0-9]+|other)$": "an outcome type number or 'other'",
+    ID_PATTERN: "an id of lower-case letters, digits and hyphens",
+    ID_LIST_PATTERN: "ids of lower-case letters, digits and hyphens separated by ';'",
+    DATE_PATTERN: "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+    OUTCOME_PATTERN: "an outcome type number or 'other'",
 }
 CONSTRAINT_CODES = {
     "required": "required",

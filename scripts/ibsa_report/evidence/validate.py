@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ibsa_report.evidence.expectations import missing_resources, weaker_than_expected
 from ibsa_report.evidence.loading import to_frame
 from ibsa_report.evidence.package import DATA_DIR, DescriptorError, load_descriptor, resource_specs
 from ibsa_report.evidence.problems import Problem, sort_problems
@@ -57,8 +58,13 @@ def validate_project(project: Path) -> Validation:
         return Validation([exc.problem])
 
     specs, problems = resource_specs(project, descriptor, lines)
+    problems += missing_resources(descriptor, lines)
     raw = {}
     for spec in specs:
+        weak = weaker_than_expected(spec, lines)
+        problems += weak
+        if weak:
+            continue
         table, found = read_raw(spec)
         problems += found
         if table is not None:
