@@ -16,7 +16,7 @@ from typing import Any
 
 from quarto_lite.yaml_lines import NodePath, line_of, node_lines
 
-from ibsa_report.evidence.problems import Problem
+from ibsa_report.evidence.problems import Problem, printable
 
 DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
@@ -155,11 +155,11 @@ def path_problems(project: Path, res: dict[str, Any], i: int, lines: Lines) -> l
     pure = PurePosixPath(rel)
     if "\\" in rel or "://" in rel or pure.is_absolute() or ".." in pure.parts or "\x00" in rel:
         return [Problem("unsafe-path", DESCRIPTOR_FILE, line_of(lines, ("resources", i, "path")), f"resources[{i}].path",
-                        _printable(rel), "a file name inside data/, such as forces.csv")]
+                        printable(rel), "a file name inside data/, such as forces.csv")]
     data_dir = (project / DATA_DIR).resolve()
     target = (project / DATA_DIR / rel).resolve()
     if not target.is_relative_to(data_dir):
-        return [Problem("link-outside", f"{DATA_DIR}/{rel}", 1, res["schema"]["fields"][0]["name"], f"a link to {_printable(str(target))}",
+        return [Problem("link-outside", f"{DATA_DIR}/{rel}", 1, res["schema"]["fields"][0]["name"], f"a link to {printable(str(target))}",
                         "the file itself in data/")]
     return []
 
@@ -170,8 +170,3 @@ def _kind(value: Any) -> str:
         return ""
     names = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a number", float: "a number"}
     return names.get(type(value), type(value).__name__)
-
-
-def _printable(text: str) -> str:
-    """Escape control characters so that a path shows on one line."""
-    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text

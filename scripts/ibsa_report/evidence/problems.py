@@ -37,6 +37,10 @@ TEMPLATES: dict[str, str] = {
     "duplicate-key": "the same key appears on more than one row",
     "unknown-reference": "value refers to something that does not exist",
     "row-shape": "the row does not have one cell per column",
+    "control-character": "the value contains a control character, which would not show on the page",
+    "bidi-control": "the value contains a Unicode bidirectional control, which would reorder the text around it on the page",
+    "number-form": "a number must be written in plain digits (no plus sign, spaces, separators, leading zeros or exponent)",
+    "number-too-large": "the number is too large",
     "schema": "{note}",
     # across tables
     "charged-exceeds-recorded": "charged/summonsed is greater than recorded offences",
@@ -68,6 +72,13 @@ class Problem:
         """Render the one-line message."""
         what = TEMPLATES[self.code].format(note=self.note)
         return f'{self.path}:{self.row}:{self.field}: {what} (found "{self.value}", expected {self.expected})'
+
+
+def printable(text: str, at: int = 0, width: int | None = None) -> str:
+    """Show text on one line with every non-printing character escaped (\\x00, \\n, \\u202e); with width, cut around at."""
+    start, end = (0, len(text)) if width is None else (max(0, at - width), min(len(text), at + width))
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text[start:end])
+    return ("…" if start else "") + shown + ("…" if end < len(text) else "")
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

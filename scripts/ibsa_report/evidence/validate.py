@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ibsa_report.evidence.cells import cell_problems
 from ibsa_report.evidence.expectations import missing_resources, weaker_than_expected
 from ibsa_report.evidence.loading import to_frame
 from ibsa_report.evidence.package import DATA_DIR, DescriptorError, load_descriptor, resource_specs
@@ -69,10 +70,12 @@ def validate_project(project: Path) -> Validation:
         problems += found
         if table is not None:
             raw[spec.name] = table
+            problems += cell_problems(table)
 
-    found = schema_problems(descriptor, project / DATA_DIR, raw)
-    problems += found
-    failed_paths = {p.path for p in found}
+    # A cell refused above (a number not written plainly, say) is not reported again by frictionless.
+    flagged = {(p.path, p.row, p.field) for p in problems}
+    problems += [p for p in schema_problems(descriptor, project / DATA_DIR, raw) if (p.path, p.row, p.field) not in flagged]
+    failed_paths = {p.path for p in problems}
     failed = {name for name, t in raw.items() if t.spec.rel_path in failed_paths}
     tables = {name: to_frame(t) for name, t in raw.items() if name not in failed}
 
