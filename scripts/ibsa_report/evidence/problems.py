@@ -27,6 +27,9 @@ TEMPLATES: dict[str, str] = {
     "extra-column": "column is not described in data/datapackage.json",
     "column-order": "columns are not in the order data/datapackage.json gives",
     "no-rows": "the file has a header but no rows",
+    "quote-not-closed": "a quoted cell runs on past the end of its line: its closing quote is missing (or the cell holds a line break)",
+    "cell-too-long": "the cell is longer than a cell may be",
+    "unreadable-csv": "the file cannot be read as CSV: {note}",
     # a row or a cell
     "wrong-type": "value has the wrong type",
     "required": "value is missing",
