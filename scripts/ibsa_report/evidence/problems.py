@@ -50,6 +50,7 @@ TEMPLATES: dict[str, str] = {
     "rate-mismatch": "the published percentage does not match the counts",
     "total-mismatch": "{note}",
     "count-mismatch": "{note}",
+    "included-without-data": "a force that provided no data cannot be included in the analysis",
     "count-exceeds-denominator": "the count is greater than its denominator",
     "missing-law-sources": "a legal status other than not-assessed must name its sources",
     "denominator-basis": "the denominator must be empty exactly when its basis is not-stated",

@@ -134,6 +134,14 @@ def round_force_counts(t: Tables) -> list[Problem]:
     return problems
 
 
+def included_only_with_data(t: Tables) -> list[Problem]:
+    """A force that provided no data cannot be included in the analysis."""
+    responses = t["foi_responses"]
+    bad = responses[(responses["data_provided"] == "no") & responses["included"]]
+    return [at("foi_responses", r, "included", "included-without-data", "yes", "no, since data_provided is no")
+            for _, r in bad.iterrows()]
+
+
 def group_sums(t: Tables) -> list[Problem]:
     """Interview subgroups must add up to their parent group, and recruitment routes to their group."""
     groups, recruitment = t["interview_groups"], t["interview_recruitment"]
@@ -240,6 +248,7 @@ RULES: list[tuple[tuple[str, ...], Rule]] = [
     (("foi_rounds", "foi_outcome_totals"), outcome_shares_match),
     (("foi_rounds", "foi_force_counts", "foi_outcome_totals"), round_totals),
     (("foi_rounds", "foi_responses", "foi_force_counts"), round_force_counts),
+    (("foi_responses",), included_only_with_data),
     (("interview_groups", "interview_recruitment"), group_sums),
     (("interview_groups", "interview_findings"), finding_denominators),
     (("sources", "outcome_types", "recommendations", *EVIDENCE_TABLES), list_references),
