@@ -120,4 +120,4 @@ def test_release_with_an_unreadable_project_says_why(broken: Path) -> None:
     (broken / "_quarto.yml").write_text("website: [unclosed\n", encoding="utf-8")
     result = run("--project", str(broken), "release", "9.0.0", "--no-git")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: _quarto.yml: cannot be read (")
+    assert result.stderr == "Error: _quarto.yml:2: not valid YAML: expected ',' or ']', but got '<stream end>'\n"
