@@ -5,7 +5,6 @@ A failure at any step leaves the previous _site/ exactly as it was.
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 from quarto_lite.engine import render_project
 from quarto_lite.page_errors import PageRenderError
 from quarto_lite.project import read_config
+from quarto_lite.source_files import os_error_line
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.mentions import mentions
 from ibsa_report.evidence.validate import InvalidData, require_valid
@@ -76,10 +76,7 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
 def failure_message(root: Path, staging: Path, exc: BaseException) -> str:
     """Say in one line why rendering stopped: a full disk, a file that cannot be written, or the engine's message."""
     if isinstance(exc, OSError) and exc.filename:
-        where = Path(exc.filename)
-        shown = where.relative_to(staging).as_posix() if where.is_relative_to(staging) else str(where)
-        what = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc)).lower()
-        return f"cannot write {shown}: {what}; the site was not built and the previous {SITE}/ is unchanged"
+        return f"{os_error_line(exc, staging)}; the site was not built and the previous {SITE}/ is unchanged"
     if isinstance(exc, PageRenderError) and not exc.in_source:
         found = [place for key in exc.keys for place in mentions(root, "@" + key)]
         return f"{exc}, from the text in {', '.join(found)}" if found else str(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,12 @@ def load_yaml_mapping(text: str, name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SourceError(f"{name}:1: must be a YAML mapping of key: value, found {type(data).__name__}")
     return data
+
+
+def os_error_line(exc: OSError, base: Path | None = None) -> str:
+    """Say in one line which file failed and why ('cannot write x.html: the disk is full'), relative to base."""
+    where = Path(exc.filename) if exc.filename else None
+    shown = where.relative_to(base).as_posix() if where and base and where.is_relative_to(base) else str(where or "a file")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write {shown}: the disk is full"
+    return f"{shown}: {(exc.strerror or str(exc)).lower()}"
