@@ -125,7 +125,10 @@ def archive(project: Path) -> None:
 
         ibsa-report archive
     """
-    version, _ = read_version(project)
+    try:
+        version, _ = read_version(project)
+    except ValueError as exc:  # CITATION.cff cannot be read: its file and line
+        raise click.ClickException(str(exc)) from exc
     if not (project / SITE / "index.html").is_file():
         raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
     try:
