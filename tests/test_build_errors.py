@@ -110,6 +110,24 @@ def test_a_broken_source_is_one_line_and_the_site_stays(small: Path, case: str) 
     assert result.stderr == f"Error: {error}\n"
 
 
+@pytest.mark.parametrize(("change", "error"), [
+    (lambda p: edit(p, "datapackage.json", b'"path": "forces.csv"', b'"path": "../../../../../../etc/passwd"'),
+     "data/datapackage.json:135:resources[1].path: a resource's path must name a file inside data/; the file was not read "
+     '(found "../../../../../../etc/passwd", expected a file name inside data/, such as forces.csv)'),
+    (lambda p: edit(p, "datapackage.json", b'        "primaryKey": [\n          "force_id"\n        ],\n', b"", after=b'"name": "forces"'),
+     "data/datapackage.json:149:resources[1].schema.primaryKey: the schema of forces is weaker than the report's checks rely on; "
+     'the table was not read (found "", expected primaryKey force_id)'),
+    (lambda p: edit(p, "forces.csv", b"derbyshire,Derbyshire Constabulary,", "derbyshire,Derbyshire\u202e,".encode()),
+     "data/forces.csv:9:name: the value contains a Unicode bidirectional control, which would reorder the text around it on "
+     'the page (found "Derbyshire\\u202e", expected the text without U+202E (RIGHT-TO-LEFT OVERRIDE))'),
+], ids=["path-out-of-data", "weakened-schema", "bidi-control"])
+def test_data_the_schema_cannot_be_trusted_with_stops_the_build(small: Path, change, error: str) -> None:
+    change(small)
+    result = build(small)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {error}\n1 problem(s) in data/; the site was not built\n"
+
+
 def test_a_citation_from_data_text_names_the_cell_it_came_from(small: Path) -> None:
     edit(small, "forces.csv", b"avon-and-somerset,Avon and Somerset Constabulary,",
          b"avon-and-somerset,Avon and Somerset Constabulary [@ghost-2024],")
