@@ -11,7 +11,7 @@ from pathlib import Path
 from ibsa_report.site.bibliography import write_bibliography
 from ibsa_report.report.chart import DOWNLOADS_SOURCE
 from ibsa_report.evidence.frames import load
-from quarto_lite.project import find_root
+from ibsa_report.site.step import run_step
 from ibsa_report.templating import template_env
 
 BIBLIOGRAPHY = "references.yaml"  # _quarto.yml: bibliography
@@ -39,4 +39,4 @@ def write_support(root: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    prepare(find_root())
+    run_step(lambda root, out: prepare(root))
