@@ -205,6 +205,31 @@ def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
     assert not list(project.glob(".staging*"))
 
 
+@pytest.mark.parametrize(("execute", "cell", "message"), [
+    ("  timeout: 1\n", ["import time", "time.sleep(60)"],
+     "index.qmd:5: cell slow did not finish within 1 s (execute: timeout); it was stopped"),
+    ("", ["print('x' * 10_999_999)"],
+     "index.qmd:5: cell slow wrote 11,000,000 characters of output, more than the 10,000,000 a cell may write"),
+], ids=["timeout", "output-limit"])
+def test_a_cell_over_a_limit_fails_the_build_in_one_line(built, tmp_path, execute, cell, message):
+    project = make_project(tmp_path / "limits")
+    shutil.copytree(built, project / SITE)
+    before = tree_hashes(project / SITE)
+    config = project / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("execute:\n", "execute:\n" + execute),
+                      encoding="utf-8")
+    page = project / "index.qmd"  # the first cell of the first page: the setup cells take longer than 1 s
+    lines = page.read_text(encoding="utf-8").splitlines()
+    assert lines[3] == "---", "index.qmd's front matter has changed; update the test"
+    lines[4:4] = ["```{python}", "#| label: slow", *cell, "```", ""]
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build_site(project, "builtin")
+    assert str(info.value) == message
+    assert tree_hashes(project / SITE) == before
+    assert not list(project.glob(".staging*"))
+
+
 def test_bad_data_stops_the_build_and_keeps_the_last_site(built, tmp_path):
     project = make_project(tmp_path / "bad-data")
     shutil.copytree(built, project / SITE)
