@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import pty
+import re
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -299,3 +303,36 @@ def test_the_site_folder_is_quarto_yml_output_dir():
     from quarto_lite.project import read_config
 
     assert read_config(ROOT).raw["project"]["output-dir"] == SITE
+
+
+def run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, str, str]:
+    """Run a command with stderr on a pseudo-terminal; return its exit code, stdout and stderr."""
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: every process holding the terminal has ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        stdout = process.stdout.read()
+        process.wait(timeout=600)
+    os.close(controller)
+    return process.returncode, stdout.decode(), b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_a_build_on_a_terminal_prints_each_page_then_a_summary_and_nothing_else(tmp_path):
+    """No kernel warnings (TCP without encryption, KeyboardInterrupt caught in kernel): one line per page."""
+    project = make_project(tmp_path / "quiet")
+    code, stdout, stderr = run_with_stderr_on_a_terminal(
+        [sys.executable, "-m", "ibsa_report.cli", "--project", str(project), "build", "--engine", "builtin"])
+    assert code == 0, stderr
+    pages = ["index.qmd", "chapters/two.qmd", "chapters/one.qmd", "CHANGELOG.md", "404.qmd"]
+    assert [re.sub(r"\d+\.\d s$", "N s", line) for line in stderr.splitlines()] == \
+        [f"rendered {page} in N s" for page in pages], stderr
+    assert re.fullmatch(rf"built 4 pages into {re.escape(str(project / SITE))} with the builtin engine in \d+\.\d s\n",
+                        stdout), stdout

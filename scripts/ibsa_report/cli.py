@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -69,17 +71,30 @@ def validate(project: Path, fmt: str) -> None:
 def build(project: Path, engine: str) -> None:
     """Validate the data, render the site into a staging directory and swap it into _site/.
 
-    A failed build leaves the previous _site/ exactly as it was.
+    A failed build leaves the previous _site/ exactly as it was. On a terminal, the built-in engine
+    also prints each page and its seconds to stderr.
 
     Example:
 
         ibsa-report build --engine builtin
     """
+    start = time.perf_counter()
     try:
-        result = build_site(project, engine)
+        result = build_site(project, engine, progress=_page_progress if _stderr_is_a_terminal() else None)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine")
+    click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine "
+               f"in {time.perf_counter() - start:.1f} s")
+
+
+def _stderr_is_a_terminal() -> bool:
+    """Tell whether stderr is a terminal (where progress lines are wanted)."""
+    return sys.stderr.isatty()
+
+
+def _page_progress(page: str, seconds: float) -> None:
+    """Print one progress line for a rendered page."""
+    click.echo(f"rendered {page} in {seconds:.1f} s", err=True)
 
 
 @cli.command()
