@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import pty
+import re
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,6 +209,31 @@ def test_failing_cell_fails_the_build_and_keeps_the_last_site(built, tmp_path):
     assert not list(project.glob(".staging*"))
 
 
+@pytest.mark.parametrize(("execute", "cell", "message"), [
+    ("  timeout: 1\n", ["import time", "time.sleep(60)"],
+     "index.qmd:5: cell slow did not finish within 1 s (execute: timeout); it was stopped"),
+    ("", ["print('x' * 10_999_999)"],
+     "index.qmd:5: cell slow wrote 11,000,000 characters of output, more than the 10,000,000 a cell may write"),
+], ids=["timeout", "output-limit"])
+def test_a_cell_over_a_limit_fails_the_build_in_one_line(built, tmp_path, execute, cell, message):
+    project = make_project(tmp_path / "limits")
+    shutil.copytree(built, project / SITE)
+    before = tree_hashes(project / SITE)
+    config = project / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("execute:\n", "execute:\n" + execute),
+                      encoding="utf-8")
+    page = project / "index.qmd"  # the first cell of the first page: the setup cells take longer than 1 s
+    lines = page.read_text(encoding="utf-8").splitlines()
+    assert lines[3] == "---", "index.qmd's front matter has changed; update the test"
+    lines[4:4] = ["```{python}", "#| label: slow", *cell, "```", ""]
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build_site(project, "builtin")
+    assert str(info.value) == message
+    assert tree_hashes(project / SITE) == before
+    assert not list(project.glob(".staging*"))
+
+
 def test_bad_data_stops_the_build_and_keeps_the_last_site(built, tmp_path):
     project = make_project(tmp_path / "bad-data")
     shutil.copytree(built, project / SITE)
@@ -274,3 +303,36 @@ def test_the_site_folder_is_quarto_yml_output_dir():
     from quarto_lite.project import read_config
 
     assert read_config(ROOT).raw["project"]["output-dir"] == SITE
+
+
+def run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, str, str]:
+    """Run a command with stderr on a pseudo-terminal; return its exit code, stdout and stderr."""
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: every process holding the terminal has ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        stdout = process.stdout.read()
+        process.wait(timeout=600)
+    os.close(controller)
+    return process.returncode, stdout.decode(), b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_a_build_on_a_terminal_prints_each_page_then_a_summary_and_nothing_else(tmp_path):
+    """No kernel warnings (TCP without encryption, KeyboardInterrupt caught in kernel): one line per page."""
+    project = make_project(tmp_path / "quiet")
+    code, stdout, stderr = run_with_stderr_on_a_terminal(
+        [sys.executable, "-m", "ibsa_report.cli", "--project", str(project), "build", "--engine", "builtin"])
+    assert code == 0, stderr
+    pages = ["index.qmd", "chapters/two.qmd", "chapters/one.qmd", "CHANGELOG.md", "404.qmd"]
+    assert [re.sub(r"\d+\.\d s$", "N s", line) for line in stderr.splitlines()] == \
+        [f"rendered {page} in N s" for page in pages], stderr
+    assert re.fullmatch(rf"built 4 pages into {re.escape(str(project / SITE))} with the builtin engine in \d+\.\d s\n",
+                        stdout), stdout

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from ibsa_report import cli as cli_module
+from ibsa_report.build import BuildResult
 from ibsa_report.cli import cli
 from ibsa_report.evidence.summary import summary_lines
 from ibsa_report.release.citation import read_version
@@ -80,6 +83,24 @@ def test_build_refuses_bad_data_and_builds_nothing(broken: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == f"Error: {WRONG_TYPE}\n1 problem(s) in data/; the site was not built\n"
     assert not (broken / SITE).exists()
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
+def test_build_ends_with_a_timed_summary_and_shows_pages_only_on_a_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool) -> None:
+    def fake_build(root: Path, engine: str, progress=None) -> BuildResult:
+        if progress is not None:
+            progress("index.qmd", 1.26)
+            progress("chapters/one.qmd", 0.04)
+        return BuildResult("builtin", root / SITE, 2)
+
+    monkeypatch.setattr(cli_module, "build_site", fake_build)
+    monkeypatch.setattr(cli_module, "_stderr_is_a_terminal", lambda: terminal)
+    result = run("--project", str(tmp_path), "build")
+    assert result.exit_code == 0
+    assert re.fullmatch(rf"built 2 pages into {re.escape(str(tmp_path / SITE))} with the builtin engine in "
+                        r"\d+\.\d s\n", result.stdout), result.stdout
+    assert result.stderr == ("rendered index.qmd in 1.3 s\nrendered chapters/one.qmd in 0.0 s\n" if terminal else "")
 
 
 def test_an_unknown_engine_is_a_usage_error() -> None:

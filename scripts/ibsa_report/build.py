@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from quarto_lite.engine import render_project
+from quarto_lite.engine import Progress, render_project
 from quarto_lite.page_errors import PageRenderError
 from quarto_lite.project import read_config
 from quarto_lite.source_files import os_error_line
@@ -44,8 +44,11 @@ def choose_engine(requested: str) -> str:
     return requested
 
 
-def build_site(root: Path, engine: str = "auto") -> BuildResult:
-    """Validate, render and publish the project's site into root/_site atomically."""
+def build_site(root: Path, engine: str = "auto", progress: Progress | None = None) -> BuildResult:
+    """Validate, render and publish the project's site into root/_site atomically.
+
+    progress, if given, is told each page and its seconds (by the built-in engine; Quarto keeps its own).
+    """
     try:
         require_valid(root, "the site was not built")
     except InvalidData as exc:
@@ -63,7 +66,7 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
         if chosen == "quarto":
             render_with_quarto(root, staging, os.environ.get("SITE_URL"))
         else:
-            render_project(config, staging)
+            render_project(config, staging, progress)
         swap_into_place(staging, root / SITE)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)

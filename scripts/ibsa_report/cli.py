@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from pathlib import Path
 
 import click
@@ -71,14 +73,16 @@ def validate(project: Path, fmt: str) -> None:
 def build(project: Path, engine: str) -> None:
     """Validate the data, render the site into a staging directory and swap it into _site/.
 
-    A failed or interrupted build (Ctrl-C: exit 130) leaves the previous _site/ exactly as it was.
+    A failed or interrupted build (Ctrl-C: exit 130) leaves the previous _site/ exactly as it was. On a
+    terminal, the built-in engine also prints each page and its seconds to stderr.
 
     Example:
 
         ibsa-report build --engine builtin
     """
+    start = time.perf_counter()
     try:
-        result = build_site(project, engine)
+        result = build_site(project, engine, progress=_page_progress if _stderr_is_a_terminal() else None)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -86,7 +90,18 @@ def build(project: Path, engine: str) -> None:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         click.echo(f"Error: interrupted: the site was not built and the previous {SITE}/ is unchanged", err=True)
         raise SystemExit(INTERRUPTED) from None
-    click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine")
+    click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine "
+               f"in {time.perf_counter() - start:.1f} s")
+
+
+def _stderr_is_a_terminal() -> bool:
+    """Tell whether stderr is a terminal (where progress lines are wanted)."""
+    return sys.stderr.isatty()
+
+
+def _page_progress(page: str, seconds: float) -> None:
+    """Print one progress line for a rendered page."""
+    click.echo(f"rendered {page} in {seconds:.1f} s", err=True)
 
 
 @cli.command()

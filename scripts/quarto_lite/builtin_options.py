@@ -8,10 +8,28 @@ some values are, the entry lists them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 ANY = None  # any value the schema allows
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Values honoured, given by a test rather than a list."""
+
+    test: Callable[[Any], bool]
+    description: str
+
+    def allows(self, value: Any) -> bool:
+        """Tell whether the rule honours value."""
+        return self.test(value)
+
+
+SECONDS = Rule(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < math.inf,
+               "a number of seconds greater than 0")
 
 # Dotted key -> the values honoured (ANY for every value). A mapping's own key stands for all below it
 # only where the entry ends in ".*".
@@ -45,6 +63,9 @@ PROJECT_OPTIONS: dict[str, Any] = {
     "execute.eval": ANY,
     "execute.output": ANY,
     "execute.include": ANY,
+    # Seconds a cell may run (quarto_lite.execute). Quarto 1.7.34 has no such option: its schema accepts
+    # the key (execute: is open) and its Jupyter engine sets no limit, so only this engine stops a cell.
+    "execute.timeout": SECONDS,
     "execute.freeze": {False},          # it never freezes: data changes always re-execute
     "format.html.css": ANY,
     "format.html.include-before-body": ANY,
@@ -56,7 +77,8 @@ PAGE_OPTIONS: dict[str, Any] = {
     "description": ANY,
     "nocite": ANY,
     "toc": {True, False},
-    "execute.*": ANY,
+    # A page's execute: options are the project's, checked the same way.
+    **{key: allowed for key, allowed in PROJECT_OPTIONS.items() if key.startswith("execute.")},
 }
 
 
@@ -69,7 +91,9 @@ def unsupported(options: Mapping[str, Any], table: Mapping[str, Any], prefix: st
             continue
         if dotted in table:
             allowed = table[dotted]
-            if allowed is not ANY and not _allowed(value, allowed):
+            if isinstance(allowed, Rule) and not allowed.allows(value):
+                found.append((dotted, f"expected {allowed.description} (found {value!r})"))
+            elif allowed is not ANY and not isinstance(allowed, Rule) and not _allowed(value, allowed):
                 found.append((dotted, f"the built-in engine supports only {_show(allowed)} here (found {value!r})"))
         elif isinstance(value, Mapping) and any(k.startswith(dotted + ".") for k in table):
             found += unsupported(value, table, dotted + ".")

@@ -8,6 +8,8 @@ Then write the assets, the search index, sitemap.xml and 404.html. Output paths 
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,7 +51,10 @@ class SiteInfo:
     search: bool = True
 
 
-def render_project(config: ProjectConfig, out: Path) -> list[str]:
+Progress = Callable[[str, float], None]  # told each page's source and the seconds it took
+
+
+def render_project(config: ProjectConfig, out: Path, progress: Progress | None = None) -> list[str]:
     """Render every page of the project into out; return the output paths written."""
     root = config.root
     raise_problems(project_problems(config))
@@ -58,7 +63,7 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     info = site_info(config, before_body(config))
     env = template_env()
     pages = config.pages + config.footer
-    rendered = [_render_page(config, page, bibliography) for page in pages]
+    rendered = [_render_page(config, page, bibliography, progress=progress) for page in pages]
 
     entries: list[dict[str, str]] = []
     for i, (page, front, body) in enumerate(rendered):
@@ -71,7 +76,7 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     written = [p.output for p in pages]
     if config.not_found is not None:
         site_path = urlparse(config.site_url).path or "/"
-        _, front, body = _render_page(config, config.not_found, bibliography, {"link-prefix": site_path})
+        _, front, body = _render_page(config, config.not_found, bibliography, {"link-prefix": site_path}, progress)
         context = not_found_context(config, front, body, site_path)
         _write(out / config.not_found.output, env.get_template("page.html").render(site=info, page=context))
         written.append(config.not_found.output)
@@ -82,9 +87,10 @@ def render_project(config: ProjectConfig, out: Path) -> list[str]:
     return written + ["search.json", "sitemap.xml"]
 
 
-def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None,
-                 extra: dict[str, Any] | None = None) -> tuple[Page, dict[str, Any], Rendered]:
-    """Parse, execute and render one page (extra: more metadata for pandoc)."""
+def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None, extra: dict[str, Any] | None = None,
+                 progress: Progress | None = None) -> tuple[Page, dict[str, Any], Rendered]:
+    """Parse, execute and render one page (extra: more metadata for pandoc); tell progress how long it took."""
+    start = time.perf_counter()
     source = config.root / page.source
     text = read_utf8(source, page.source)
     try:
@@ -98,6 +104,8 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None,
                                    metadata=page_metadata(doc.front_matter) | (extra or {}))
     except RenderError as exc:
         raise page_render_error(page.source, text, exc) from None
+    if progress is not None:
+        progress(page.source, time.perf_counter() - start)
     return page, doc.front_matter, rendered
 
 

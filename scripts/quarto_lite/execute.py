@@ -6,20 +6,26 @@
   every cell above them;
 - options merge Quarto's defaults, the project's ``execute:``, the page's ``execute:`` and the
   cell's ``#|`` lines, in that order;
-- output Quarto would treat as a widget is refused; the rest becomes Markdown in ``outputs``.
+- output Quarto would treat as a widget is refused; the rest becomes Markdown in ``outputs``;
+- work is bounded: a cell (or a chunk's inline expressions) that runs longer than ``execute: timeout``
+  seconds (default DEFAULT_TIMEOUT), or writes more than MAX_OUTPUT_CHARS characters of output, stops
+  the page with one line naming it. Quarto 1.7.34 has no such option: its schema does not list
+  ``timeout`` (``execute:`` is an open object, so it accepts the key) and its Jupyter engine runs cells
+  without a limit;
+- the kernel (``quarto_lite.kernel``) writes nothing to our stderr.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from quarto_lite.builtin_options import SECONDS
+from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, count_chars, running_kernel
 from quarto_lite.outputs import RunResults, render_document
 from quarto_lite.qmd import Cell, InlineCode, Markdown, QmdDocument, find_inline
 
@@ -28,13 +34,17 @@ QUARTO_DEFAULTS: dict[str, Any] = {"eval": True, "echo": True, "output": True, "
 # Output types for which Quarto adds require.js and jQuery from a CDN to the page (src/core/jupyter/
 # widgets.ts, extractJupyterWidgetDependencies): refused, so that no page loads anything from another host.
 WIDGET_TYPES = ("text/html", "application/javascript")
+DEFAULT_TIMEOUT = 300  # seconds a cell may run unless `execute: timeout` says otherwise
 
 
 class CellError(Exception):
-    """A cell or inline expression raised; str() is ``page:line: cell failed: Name: value``."""
+    """A cell or inline expression failed; str() is one line, ``page:line: cell failed: Name: value``.
 
-    def __init__(self, page: str, line: int, ename: str, evalue: str) -> None:
-        super().__init__(f"{page}:{line}: cell failed: {ename}: {evalue}")
+    A broken limit gives its own line (``message``), e.g. ``page:line: cell fig-x did not finish ...``.
+    """
+
+    def __init__(self, page: str, line: int, ename: str, evalue: str, message: str | None = None) -> None:
+        super().__init__(message or f"{page}:{line}: cell failed: {ename}: {evalue}")
         self.page = page
         self.line = line
         self.ename = ename
@@ -42,12 +52,22 @@ class CellError(Exception):
 
 
 def execute_document(doc: QmdDocument, *, page: str, cwd: Path, defaults: Mapping[str, Any] | None = None,
-                     timeout: int = 600, kernel_name: str = "python3") -> str:
+                     kernel_name: str = "python3", max_output_chars: int = MAX_OUTPUT_CHARS) -> str:
     """Run the document's cells in one kernel started in cwd and return its pandoc Markdown."""
     options = cell_options_by_block(doc, defaults)
-    results = (_run(doc, options, page=page, cwd=cwd, timeout=timeout, kernel_name=kernel_name)
+    results = (_run(doc, options, page=page, cwd=cwd, kernel_name=kernel_name, max_output_chars=max_output_chars,
+                    inline_timeout=timeout_of(merge_options(defaults, doc.front_matter, {}), page))
                if needs_kernel(doc, options) else RunResults())
     return render_document(doc, options, results)
+
+
+def timeout_of(options: Mapping[str, Any], page: str) -> float:
+    """Return the seconds `execute: timeout` allows (DEFAULT_TIMEOUT when unset); refuse a bad value."""
+    value = options.get("timeout", DEFAULT_TIMEOUT)
+    if not SECONDS.allows(value):
+        raise CellError(page, 1, "ValueError", "", f"{page}: execute.timeout: expected {SECONDS.description} "
+                                                   f"(found {value!r})")
+    return value
 
 
 def merge_options(defaults: Mapping[str, Any] | None, front_matter: Mapping[str, Any],
@@ -70,39 +90,42 @@ def needs_kernel(doc: QmdDocument, options: Mapping[int, Mapping[str, Any]]) -> 
                for i, b in enumerate(doc.blocks))
 
 
-def _kernel_env() -> dict[str, str]:
-    """Return the kernel's environment: ours, with hash randomisation off."""
-    return {**os.environ, "PYTHONHASHSEED": "0"}
-
-
 def _run(doc: QmdDocument, options: Mapping[int, Mapping[str, Any]], *, page: str, cwd: Path,
-         timeout: int, kernel_name: str) -> RunResults:
+         kernel_name: str, max_output_chars: int, inline_timeout: float) -> RunResults:
     """Execute the evaluated cells and inline expressions in one kernel, in document order."""
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": kernel_name, "language": "python",
                                                            "display_name": kernel_name}})
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=False,
-                            record_timing=False, resources={"metadata": {"path": str(cwd)}})
     outputs: dict[int, list[Mapping[str, Any]]] = {}
     inline: dict[int, list[Mapping[str, Any]]] = {}
-    with client.setup_kernel(env=_kernel_env()):
+    with running_kernel(nb, kernel_name=kernel_name, cwd=cwd, max_output_chars=max_output_chars) as client:
         for index, block in enumerate(doc.blocks):
             if isinstance(block, Cell) and options[index]["eval"] is not False:
-                outputs[index] = _execute_cell(client, block, page)
+                outputs[index] = _execute_cell(client, block, options[index], page)
             elif isinstance(block, Markdown) and (codes := find_inline(block.text)):
-                inline[index] = _evaluate_inline(client, block, codes, page)
+                inline[index] = _evaluate_inline(client, block, codes, page, inline_timeout)
     return RunResults(outputs=outputs, inline=inline)
 
 
-def _execute_cell(client: NotebookClient, cell: Cell, page: str) -> list[Mapping[str, Any]]:
-    """Run one cell; turn any failure into a CellError naming the cell's fence line."""
+def _execute_cell(client: BoundedClient, cell: Cell, options: Mapping[str, Any],
+                  page: str) -> list[Mapping[str, Any]]:
+    """Run one cell; turn any failure or broken limit into a CellError naming the cell's fence line."""
     node = nbformat.v4.new_code_cell(source=cell.source)
     client.nb.cells.append(node)
+    client.timeout = timeout_of(options, page)
+    client.output_chars = 0
     try:
         executed = client.execute_cell(node, len(client.nb.cells) - 1)
     except CellExecutionError as exc:
         raise CellError(page, cell.line, exc.ename, exc.evalue) from None
-    except (CellTimeoutError, DeadKernelError) as exc:
+    except CellTimeoutError:
+        raise CellError(page, cell.line, "CellTimeoutError", "", f"{page}:{cell.line}: {_cell_name(options)} did "
+                        f"not finish within {client.timeout:g} s (execute: timeout); it was stopped") from None
+    except DeadKernelError as exc:
         raise CellError(page, cell.line, type(exc).__name__, _first_line(str(exc))) from None
+    if client.output_chars > client.max_output_chars:
+        raise CellError(page, cell.line, "OutputError", "", f"{page}:{cell.line}: {_cell_name(options)} wrote "
+                        f"{client.output_chars:,} characters of output, more than the {client.max_output_chars:,} "
+                        "a cell may write")
     for output in executed.outputs:
         if output.get("output_type") == "error":
             raise CellError(page, cell.line, output.get("ename", "Error"), output.get("evalue", ""))
@@ -121,15 +144,25 @@ def check_no_widget(output: Mapping[str, Any], page: str, line: int) -> None:
                             "a CDN; show HTML as Markdown holding a raw HTML block (```{=html})")
 
 
-def _evaluate_inline(client: NotebookClient, block: Markdown, codes: Sequence[InlineCode],
-                     page: str) -> list[Mapping[str, Any]]:
+def _cell_name(options: Mapping[str, Any]) -> str:
+    """Name a cell by its label, as Quarto's progress lines do."""
+    return f"cell {options['label']}" if options.get("label") else "the cell"
+
+
+def _evaluate_inline(client: BoundedClient, block: Markdown, codes: Sequence[InlineCode],
+                     page: str, timeout: float) -> list[Mapping[str, Any]]:
     """Evaluate a chunk's inline expressions as user_expressions; return their MIME bundles."""
     first_line = block.line + codes[0].line_offset
     expressions = {str(i): code.expr for i, code in enumerate(codes)}
+    client.timeout = timeout
     msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions=expressions)
     try:
-        reply = client.wait_for_reply(msg_id)
-    except (CellTimeoutError, DeadKernelError) as exc:
+        # nbclient names the cell in its timeout error, so it needs one.
+        reply = client.wait_for_reply(msg_id, nbformat.v4.new_code_cell(source=" ".join(expressions.values())))
+    except CellTimeoutError:
+        raise CellError(page, first_line, "CellTimeoutError", "", f"{page}:{first_line}: the inline expressions did "
+                        f"not finish within {timeout:g} s (execute: timeout); they were stopped") from None
+    except DeadKernelError as exc:
         raise CellError(page, first_line, type(exc).__name__, _first_line(str(exc))) from None
     if reply is None:
         raise CellError(page, first_line, "TimeoutError", "no reply to inline expressions")
@@ -143,6 +176,9 @@ def _evaluate_inline(client: NotebookClient, block: Markdown, codes: Sequence[In
             raise CellError(page, block.line + code.line_offset, result.get("ename", "Error"),
                             result.get("evalue", ""))
         bundles.append(result.get("data", {}))
+    if (chars := count_chars(bundles)) > client.max_output_chars:
+        raise CellError(page, first_line, "OutputError", "", f"{page}:{first_line}: the inline expressions gave "
+                        f"{chars:,} characters, more than the {client.max_output_chars:,} a cell may write")
     return bundles
 
 

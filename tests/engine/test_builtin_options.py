@@ -32,6 +32,11 @@ def test_the_committed_config_and_pages_use_only_honoured_options() -> None:
      [("website.sidebar", "the built-in engine does not support this option (use Quarto, or remove it)")]),
     ({"website": {"page-footer": {"right": ["anything"]}}, "citation": {"doi": "10.1/x"}}, []),
     ({"format": {"html": {"toc": False, "css": ["a.css", "b.css"]}}}, []),
+    ({"execute": {"timeout": 30, "echo": False}}, []),
+    ({"execute": {"timeout": 0.5}}, []),
+    ({"execute": {"timeout": 0}}, [("execute.timeout", "expected a number of seconds greater than 0 (found 0)")]),
+    ({"execute": {"timeout": "1m"}}, [("execute.timeout", "expected a number of seconds greater than 0 (found '1m')")]),
+    ({"execute": {"timeout": True}}, [("execute.timeout", "expected a number of seconds greater than 0 (found True)")]),
 ])
 def test_unsupported_options_are_named(options: dict, found: list) -> None:
     assert unsupported(options, PROJECT_OPTIONS) == found
@@ -61,6 +66,13 @@ def test_a_page_problem_has_the_page_line() -> None:
     assert page_problems("p.qmd", doc) == [
         "p.qmd:5: code-fold: the built-in engine does not support this option (use Quarto, or remove it)"]
     assert unsupported({"toc": True, "nocite": "@*"}, PAGE_OPTIONS) == []
+
+
+def test_a_page_execute_option_is_checked_as_the_project_s() -> None:
+    doc = parse_qmd("---\ntitle: T\nexecute:\n  timeout: -5\n  cache: true\n  echo: false\n---\n\nText.\n")
+    assert page_problems("p.qmd", doc) == [
+        "p.qmd:4: execute.timeout: expected a number of seconds greater than 0 (found -5)",
+        "p.qmd:5: execute.cache: the built-in engine does not support this option (use Quarto, or remove it)"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from quarto_lite.execute import CellError, cell_options_by_block, execute_document, merge_options
+from quarto_lite.execute import MAX_OUTPUT_CHARS, CellError, cell_options_by_block, execute_document, merge_options
 from quarto_lite.outputs import RunResults, format_inline, merge_streams, raw_block, render_document
 from quarto_lite.qmd import parse_qmd
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "qmd"
 FENCE = "```"
-PROJECT_DEFAULTS = {"warning": False}
+BOUNDED = {"timeout": 60}
+PROJECT_DEFAULTS = {"warning": False, **BOUNDED}
 
 
 def tiny_png() -> bytes:
@@ -46,7 +47,7 @@ def feature_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     (page_dir / "neighbour.txt").write_text("neighbour file content", encoding="utf-8")
     text = (FIXTURES / "features.qmd").read_text(encoding="utf-8").replace("PNG_HEX", repr(tiny_png().hex()))
     doc = parse_qmd(text)
-    runs = [execute_document(doc, page="features.qmd", cwd=page_dir, defaults=PROJECT_DEFAULTS, timeout=60)
+    runs = [execute_document(doc, page="features.qmd", cwd=page_dir, defaults=PROJECT_DEFAULTS)
             for _ in range(2)]
     return runs[0], runs[1]
 
@@ -227,7 +228,7 @@ def test_fig_label_without_caption_is_a_plain_div(md: str) -> None:
 def test_failing_cell_raises_cell_error_with_fence_line(tmp_path: Path) -> None:
     text = block("---", "title: Fails", "---", "", "Text.", "", f"{FENCE}{{python}}", "x = 1", "x / 0", FENCE, "")
     with pytest.raises(CellError) as info:
-        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, timeout=60)
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=BOUNDED)
     error = info.value
     assert str(error) == "page.qmd:7: cell failed: ZeroDivisionError: division by zero"
     assert (error.page, error.line, error.ename, error.evalue) == ("page.qmd", 7, "ZeroDivisionError",
@@ -239,7 +240,7 @@ def test_failing_inline_expression_names_its_markdown_line(tmp_path: Path) -> No
     text = block("Intro.", "", f"{FENCE}{{python}}", "a = 1", FENCE, "", "Fine `{python} a`.",
                  "Broken `{python} a / 0`.", "")
     with pytest.raises(CellError) as info:
-        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, timeout=60)
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=BOUNDED)
     assert str(info.value) == "page.qmd:8: cell failed: ZeroDivisionError: division by zero"
 
 
@@ -251,7 +252,7 @@ def test_failing_inline_expression_names_its_markdown_line(tmp_path: Path) -> No
 def test_output_quarto_would_load_a_cdn_for_is_refused(tmp_path: Path, code: str, mime: str) -> None:
     text = block("Intro.", "", f"{FENCE}{{python}}", code, FENCE, "")
     with pytest.raises(CellError) as info:
-        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, timeout=60)
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=BOUNDED)
     assert str(info.value) == (f"page.qmd:3: cell failed: OutputError: the cell's output is {mime}, for which "
                                "Quarto loads require.js and jQuery from a CDN; show HTML as Markdown holding a "
                                "raw HTML block (```{=html})")
@@ -356,3 +357,52 @@ def test_merge_streams_joins_runs_and_puts_stdout_first() -> None:
 ])
 def test_format_inline_follows_quarto(data: dict[str, str], expected: str) -> None:
     assert format_inline(data) == expected
+
+
+# --- bounded work (one kernel each) ---
+
+
+@pytest.mark.parametrize("where", ["project", "page"])
+def test_a_cell_running_past_execute_timeout_is_stopped_and_named(tmp_path: Path, where: str) -> None:
+    front = ["---", "execute:", "  timeout: 1", "---", ""] if where == "page" else []
+    text = block(*front, "Intro.", "", f"{FENCE}{{python}}", "#| label: slow", "import time", "time.sleep(20)",
+                 FENCE, "")
+    defaults = {"timeout": 1} if where == "project" else BOUNDED
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=defaults)
+    line = len(front) + 3
+    assert str(info.value) == f"page.qmd:{line}: cell slow did not finish within 1 s (execute: timeout); it was stopped"
+
+
+def test_inline_expressions_running_past_execute_timeout_are_stopped(tmp_path: Path) -> None:
+    text = block("Intro.", "", f"{FENCE}{{python}}", "import time", FENCE, "", "Slow `{python} time.sleep(20)`.", "")
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults={"timeout": 1})
+    assert str(info.value) == ("page.qmd:7: the inline expressions did not finish within 1 s (execute: timeout); "
+                               "they were stopped")
+
+
+def test_a_cell_writing_more_than_the_output_limit_is_refused(tmp_path: Path) -> None:
+    count = MAX_OUTPUT_CHARS + 500_000
+    text = block("Intro.", "", f"{FENCE}{{python}}", "#| label: flood", f"print('x' * {count})", FENCE, "")
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=BOUNDED)
+    assert str(info.value) == (f"page.qmd:3: cell flood wrote {count + 1:,} characters of output, more than the "
+                               f"{MAX_OUTPUT_CHARS:,} a cell may write")
+
+
+def test_an_unlabelled_cell_over_a_smaller_limit_is_named_by_its_line(tmp_path: Path) -> None:
+    text = block("Intro.", "", f"{FENCE}{{python}}", "for _ in range(3):", "    print('x' * 499, flush=True)", FENCE, "")
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, defaults=BOUNDED, max_output_chars=1000)
+    assert str(info.value) == ("page.qmd:3: the cell wrote 1,500 characters of output, more than the 1,000 a cell "
+                               "may write")
+
+
+@pytest.mark.parametrize("value", [0, -1, "ten", True, float("inf")])
+def test_a_bad_execute_timeout_is_refused(tmp_path: Path, value: object) -> None:
+    text = block("Intro.", "", f"{FENCE}{{python}}", "1", FENCE, "")
+    with pytest.raises(CellError) as info:
+        execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, kernel_name="no-such-kernel",
+                         defaults={"timeout": value})
+    assert str(info.value) == f"page.qmd: execute.timeout: expected a number of seconds greater than 0 (found {value!r})"

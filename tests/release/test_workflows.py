@@ -192,6 +192,9 @@ def runner_env(workspace: Path, ref: str) -> tuple[dict[str, str], dict[str, str
         "github.workspace": str(workspace),
         "github.ref": ref,
         "github.ref_name": ref_name,
+        # The job's token: only the steps that fetch from or push to GitHub get it, in their env. Here origin is
+        # a local path, so the auth header those steps give git (for https://github.com/ only) is not sent.
+        "github.token": "ghs_not-a-real-token",
     }
     env = {
         "PATH": os.environ["PATH"],
@@ -469,7 +472,7 @@ def zipped(origin: Path, ref: str, name: str) -> bytes:
 
 def test_the_publish_job_puts_the_built_site_on_origins_gh_pages(scenario: Scenario) -> None:
     origin, workspace, pages = scenario.origin, scenario.workspaces[0], scenario.pages[0]
-    assert scenario.runs[0].output["Build with Quarto"].strip().endswith(f"with the {scenario.engine} engine")
+    assert re.search(rf"with the {scenario.engine} engine in \d+\.\d s$", scenario.runs[0].output["Build with Quarto"].strip())
     tree = blobs(origin, pages)
     for name in [*chapters(), "versions.json", ".nojekyll", "sitemap.xml", "downloads/ibsa-report-data.zip",
                  "downloads/citation.bib"]:
@@ -562,10 +565,48 @@ def test_each_job_asks_for_the_least_permissions(workflows: dict[str, dict]) -> 
     jobs = {**workflows["publish.yml"]["jobs"], **workflows["release.yml"]["jobs"]}
     assert {job_id: job["permissions"] for job_id, job in jobs.items()} == {
         "test": {"contents": "read"}, "publish": {"contents": "write"}, "release": {"contents": "write"}}
-    checkout = jobs["test"]["steps"][0]
-    assert checkout["uses"] == "actions/checkout@v4" and checkout["with"] == {"persist-credentials": False}
     for job_id in ("publish", "release"):
         assert jobs[job_id]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_no_checkout_leaves_the_token_in_git_config_and_only_the_git_steps_get_it(workflows: dict[str, dict]) -> None:
+    """The build runs the chapters' code: a token in .git/config (checkout's default) would be readable there."""
+    jobs = {**workflows["publish.yml"]["jobs"], **workflows["release.yml"]["jobs"]}
+    for job_id, job in jobs.items():
+        checkouts = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+        assert [step["with"]["persist-credentials"] for step in checkouts] == [False], job_id
+        given = [step_name(step) for step in job["steps"] if "github.token" in json.dumps(step)]
+        assert given == ([] if job_id == "test" else
+                         ["Fetch the Pages branch (archived versions live there)", "Push gh-pages"]), job_id
+
+
+USES = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?P<comment>.*)$")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it() -> None:
+    found = []
+    for name in ("publish.yml", "release.yml"):
+        for line in (ROOT / WORKFLOWS / name).read_text(encoding="utf-8").splitlines():
+            if re.match(r"^\s*(?:- )?uses:", line):
+                match = USES.match(line)
+                assert match and re.fullmatch(r"[0-9a-f]{40}", match["ref"]), f"{name}: not pinned to a commit: {line}"
+                assert re.fullmatch(r"  # v\d+\.\d+\.\d+", match["comment"]), f"{name}: no '  # vX.Y.Z': {line}"
+                found.append(match["action"])
+    assert sorted(set(found)) == sorted(ACTIONS)
+
+
+def test_zizmor_finds_nothing_above_informational() -> None:
+    """zizmor (pinned in constraints.txt), offline, ignoring no finding: nothing low, medium or high."""
+    zizmor = Path(sys.executable).with_name("zizmor")
+    assert zizmor.is_file(), "zizmor is not installed (pip install -c constraints.txt -e '.[test]')"
+    done = subprocess.run([str(zizmor), "--offline", "--no-ignores", "--no-exit-codes", "--no-progress",
+                           "--min-severity", "low", "--format", "json", str(ROOT / WORKFLOWS)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    findings = [f"{finding['ident']} ({finding['determinations']['severity']}): {finding['desc']}: "
+                + finding["locations"][0]["concrete"]["feature"].splitlines()[0]
+                for finding in json.loads(done.stdout)]
+    assert findings == []
 
 
 def test_both_workflows_publish_with_the_pinned_quarto(workflows: dict[str, dict]) -> None:
