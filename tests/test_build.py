@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -274,3 +276,84 @@ def test_the_site_folder_is_quarto_yml_output_dir():
     from quarto_lite.project import read_config
 
     assert read_config(ROOT).raw["project"]["output-dir"] == SITE
+
+
+CHARTS = Path(__file__).parent / "fixtures" / "charts"
+
+
+def chart_project(target: Path) -> Path:
+    """Copy the two-page chart fixture (chart-a on index.qmd, chart-b on chapters/b.qmd) and the real data."""
+    shutil.copytree(CHARTS, target)
+    shutil.copytree(ROOT / "data", target / "data")
+    return target
+
+
+def hold_lock(project: Path) -> subprocess.Popen:
+    """Start a process that holds the project's build lock until it is ended; return it once it holds it."""
+    code = ("import sys, time\nfrom pathlib import Path\nfrom ibsa_report.staging import project_lock\n"
+            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_second_build_is_refused_naming_the_first(tmp_path):
+    project = chart_project(tmp_path / "busy")
+    (project / SITE).mkdir()
+    (project / SITE / "index.html").write_text("the last site\n", encoding="utf-8")
+    before = tree_hashes(project / SITE)
+    holder = hold_lock(project)
+    try:
+        result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: another build (pid {holder.pid}) is running in this project: wait for it to "
+                             "finish, then run again\n")
+    assert tree_hashes(project / SITE) == before
+    assert not list(project.glob(".staging*"))
+
+
+def test_each_build_writes_its_chart_csvs_in_its_own_staging_area(tmp_path):
+    project = chart_project(tmp_path / "own-downloads")
+    # A plain Jupyter run (or another build, before builds had their own area) left a CSV in _downloads/.
+    (project / "_downloads").mkdir()
+    (project / "_downloads" / "chart-stale.csv").write_text("Name,Value\nold,0\n", encoding="utf-8")
+    build_site(project, "builtin")
+    assert sorted(p.name for p in (project / SITE / "downloads").glob("*.csv")) == ["chart-a.csv", "chart-b.csv"]
+    assert [p.name for p in (project / "_downloads").iterdir()] == ["chart-stale.csv"], "the build used _downloads/"
+    assert not list(project.glob(".staging*"))
+
+
+def test_leftovers_of_a_crashed_build_are_recovered_and_no_archive_is_lost(tmp_path):
+    project = chart_project(tmp_path / "crashed")
+    # A build died between its two renames: the last site (with an archived version) is _site.old-<pid>,
+    # its staging area is still there, and its lock names a process that no longer runs.
+    old = project / f"{SITE}.old-999999"
+    (old / "v" / "0.0.9").mkdir(parents=True)
+    (old / "index.html").write_text("the last site\n", encoding="utf-8")
+    (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    archived_before = tree_hashes(old / "v")
+    (project / ".staging-999999" / "site").mkdir(parents=True)
+    (project / ".build.lock").write_text("999999\n", encoding="ascii")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 0, result.output
+    assert tree_hashes(project / SITE / "v") == archived_before
+    assert (project / SITE / "downloads" / "chart-a.csv").is_file()
+    assert not list(project.glob(".staging*")) and not list(project.glob(f"{SITE}.old-*"))
+
+
+def test_a_leftover_old_site_beside_the_site_gives_its_archives_to_the_next_build(tmp_path):
+    project = chart_project(tmp_path / "both")
+    (project / SITE / "v" / "0.0.8").mkdir(parents=True)
+    (project / SITE / "v" / "0.0.8" / "index.html").write_text("version 0.0.8\n", encoding="utf-8")
+    old = project / f"{SITE}.old-999998"
+    (old / "v" / "0.0.9").mkdir(parents=True)
+    (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    expected = {**{f"0.0.8/{k}": v for k, v in tree_hashes(project / SITE / "v" / "0.0.8").items()},
+                **{f"0.0.9/{k}": v for k, v in tree_hashes(old / "v" / "0.0.9").items()}}
+    build_site(project, "builtin")
+    assert tree_hashes(project / SITE / "v") == expected
+    assert not list(project.glob(f"{SITE}.old-*"))

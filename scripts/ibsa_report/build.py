@@ -1,6 +1,7 @@
 """Build the site: validate the data, render into a staging directory, post-render, then swap into _site/.
 
-A failure at any step leaves the previous _site/ exactly as it was.
+One build at a time per project (the lock in ibsa_report.staging), each with its own staging area for
+the site and the charts' CSVs. A failure at any step leaves the previous _site/ exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.sources import SITE
-
+from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
 
 
 class BuildError(RuntimeError):
@@ -41,7 +42,16 @@ def choose_engine(requested: str) -> str:
 
 
 def build_site(root: Path, engine: str = "auto") -> BuildResult:
-    """Validate, render and publish the project's site into root/_site atomically."""
+    """Validate, render and publish the project's site into root/_site atomically, one build at a time."""
+    try:
+        with project_lock(root):
+            return build_locked(root, engine)
+    except BuildBusy as exc:
+        raise BuildError(str(exc)) from exc
+
+
+def build_locked(root: Path, engine: str = "auto") -> BuildResult:
+    """Build as build_site does, the caller holding the project's lock (a release holds it throughout)."""
     try:
         require_valid(root, "the site was not built")
     except InvalidData as exc:
@@ -52,31 +62,19 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
 
-    staging = root / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    recover_leftovers(root)
+    area = staging_area(root)
     try:
-        if chosen == "quarto":
-            render_with_quarto(root, staging, os.environ.get("SITE_URL"))
-        else:
-            render_project(config, staging)
-        swap_into_place(staging, root / SITE)
+        with downloads_for(area):
+            if chosen == "quarto":
+                render_with_quarto(root, area.site, os.environ.get("SITE_URL"))
+            else:
+                render_project(config, area.site)
+        swap_into_place(area.site, root / SITE)
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(str(exc)) from exc
+    finally:
+        shutil.rmtree(area.path, ignore_errors=True)
     return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
-
-
-def swap_into_place(staging: Path, site: Path) -> None:
-    """Replace site with staging: two renames, restoring the old site if the second fails."""
-    old = site.with_name(site.name + f".old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    try:
-        staging.rename(site)
-    except OSError:
-        if old.exists():
-            old.rename(site)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -46,7 +46,7 @@ def repo(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, project)
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "assets", project / "assets")
-    (project / ".gitignore").write_text("_site/\n_site.*/\n.staging*/\n_downloads/\n_includes/\n"
+    (project / ".gitignore").write_text("_site/\n_site.*/\n.staging*/\n/.build.lock\n_downloads/\n_includes/\n"
                                         "references.yaml\n.archives/\n/.quarto/\n", encoding="utf-8")
     git(project, "init", "-q", "-b", "main")
     git(project, "config", "user.email", "test@example.org")
