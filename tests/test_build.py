@@ -327,6 +327,18 @@ def test_each_build_writes_its_chart_csvs_in_its_own_staging_area(tmp_path):
     assert not list(project.glob(".staging*"))
 
 
+def test_a_chart_id_used_on_two_pages_stops_the_build(tmp_path):
+    project = chart_project(tmp_path / "same-id")
+    page = project / "chapters" / "b.qmd"
+    page.write_text(page.read_text(encoding="utf-8").replace('"chart-b"', '"chart-a"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
+                             "id must be unique across the site (it names downloads/chart-a.csv)\n")
+    assert not (project / SITE).exists()
+    assert not list(project.glob(".staging*"))
+
+
 def test_leftovers_of_a_crashed_build_are_recovered_and_no_archive_is_lost(tmp_path):
     project = chart_project(tmp_path / "crashed")
     # A build died between its two renames: the last site (with an archived version) is _site.old-<pid>,

@@ -15,6 +15,7 @@ from quarto_lite.engine import render_project
 from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.validate import InvalidData, require_valid
+from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
 
@@ -70,6 +71,7 @@ def build_locked(root: Path, engine: str = "auto") -> BuildResult:
                 render_with_quarto(root, area.site, os.environ.get("SITE_URL"))
             else:
                 render_project(config, area.site)
+        check_charts(config, area.site)
         swap_into_place(area.site, root / SITE)
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
