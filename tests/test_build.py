@@ -17,6 +17,7 @@ from ibsa_report.sources import SITE
 from ibsa_report.site.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
+from ibsa_report.release.manifest import write_manifest
 
 from conftest import ROOT, tree_hashes
 
@@ -347,6 +348,7 @@ def test_leftovers_of_a_crashed_build_are_recovered_and_no_archive_is_lost(tmp_p
     (old / "v" / "0.0.9").mkdir(parents=True)
     (old / "index.html").write_text("the last site\n", encoding="utf-8")
     (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    write_manifest(old / "v" / "0.0.9")
     archived_before = tree_hashes(old / "v")
     (project / ".staging-999999" / "site").mkdir(parents=True)
     (project / ".build.lock").write_text("999999\n", encoding="ascii")
@@ -361,9 +363,11 @@ def test_a_leftover_old_site_beside_the_site_gives_its_archives_to_the_next_buil
     project = chart_project(tmp_path / "both")
     (project / SITE / "v" / "0.0.8").mkdir(parents=True)
     (project / SITE / "v" / "0.0.8" / "index.html").write_text("version 0.0.8\n", encoding="utf-8")
+    write_manifest(project / SITE / "v" / "0.0.8")
     old = project / f"{SITE}.old-999998"
     (old / "v" / "0.0.9").mkdir(parents=True)
     (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    write_manifest(old / "v" / "0.0.9")
     expected = {**{f"0.0.8/{k}": v for k, v in tree_hashes(project / SITE / "v" / "0.0.8").items()},
                 **{f"0.0.9/{k}": v for k, v in tree_hashes(old / "v" / "0.0.9").items()}}
     build_site(project, "builtin")

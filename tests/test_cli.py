@@ -45,7 +45,7 @@ def test_help_lists_every_command(flag: str) -> None:
     assert result.exit_code == 0
     assert "Build and check the IBSA criminal-justice report." in result.stdout
     commands = result.stdout.split("Commands:")[1].split()
-    for name in ("archive", "bench", "build", "publish", "release", "validate"):
+    for name in ("archive", "bench", "build", "manifest", "publish", "release", "validate"):
         assert name in commands
 
 

@@ -15,6 +15,8 @@ from quarto_lite.engine import render_project
 from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.validate import InvalidData, require_valid
+from ibsa_report.release.archives import archive_sources, check_archives
+from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
@@ -64,6 +66,10 @@ def build_locked(root: Path, engine: str = "auto") -> BuildResult:
     chosen = choose_engine(engine)
 
     recover_leftovers(root)
+    try:
+        check_archives(archive_sources(root))
+    except ArchiveAltered as exc:
+        raise BuildError(str(exc)) from exc
     area = staging_area(root)
     try:
         with downloads_for(area):

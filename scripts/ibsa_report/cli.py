@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from ibsa_report.build import BuildError, build_site
+from ibsa_report.release.archives import add_manifest
 from ibsa_report.release.citation import read_version
+from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.publish import PublishError, publish as publish_site
 from ibsa_report.release.release import ReleaseError, release as cut_release
 from ibsa_report.release.versions import freeze
@@ -126,6 +128,26 @@ def archive(project: Path) -> None:
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"archived version {version} in {target}")
+
+
+@cli.command()
+@click.argument("version")
+@click.pass_obj
+def manifest(project: Path, version: str) -> None:
+    """Write _site/v/VERSION/MANIFEST.sha256 for a copy archived before archives had manifests.
+
+    Check the copy first: it must be the one released (the Pages branch's copy, when the branch has
+    it, must be byte for byte the same, or this refuses). Then `ibsa-report publish`.
+
+    Example:
+
+        ibsa-report manifest 1.0.0 && ibsa-report publish
+    """
+    try:
+        written = add_manifest(project, version)
+    except ArchiveAltered as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written.relative_to(project)}")
 
 
 @cli.command()

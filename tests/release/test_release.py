@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -19,7 +20,7 @@ from ibsa_report.sources import SITE
 from ibsa_report.cli import cli
 from ibsa_report.release.release import VERSIONED
 
-from conftest import ROOT
+from conftest import ROOT, tree_hashes
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "site"
 
@@ -42,7 +43,11 @@ def commit_all(repo: Path, message: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A scratch git repository holding the fixture project, the real data and assets, committed."""
-    project = tmp_path / "repo"
+    return make_repo(tmp_path / "repo")
+
+
+def make_repo(project: Path) -> Path:
+    """Make project a git repository holding the fixture project, the real data and assets, committed."""
     shutil.copytree(FIXTURE, project)
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "assets", project / "assets")
@@ -185,3 +190,107 @@ def test_publishing_a_site_that_lost_an_archive_is_refused(repo: Path) -> None:
     result = run(repo, "publish")
     assert result.exit_code == 1
     assert "lacks archived versions 1.0.0 that gh-pages has" in result.output
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch repository with 1.0.0 released (archived in _site/v/1.0.0/ with its manifest), not published."""
+    project = make_repo(tmp_path_factory.mktemp("released") / "repo")
+    result = run(project, "release", "1.0.0")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def copy_of_released(released: Path, tmp_path: Path) -> Path:
+    """A copy of the released repository (work tree, _site/ and .git), safe to tamper with."""
+    return Path(shutil.copytree(released, tmp_path / "repo", symlinks=True))
+
+
+def test_a_release_writes_the_manifest_of_its_archive(copy_of_released: Path) -> None:
+    copy = copy_of_released / SITE / "v" / "1.0.0"
+    lines = (copy / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines()
+    files = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert [line.split("  ", 1)[1] for line in lines] == [f for f in files if f != "MANIFEST.sha256"]
+    assert "index.html" in files and "downloads/ibsa-report-data.zip" in files
+    check = subprocess.run(["sha256sum", "--check", "--quiet", "MANIFEST.sha256"], cwd=copy, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+ARCHIVED = f"{SITE}/v/1.0.0"
+
+
+@pytest.mark.parametrize("tamper, message", [
+    (lambda c: (c / "index.html").write_text("<p>altered</p>\n", encoding="utf-8"),
+     f"archived version 1.0.0 has been altered: {ARCHIVED}/index.html does not match its hash in "
+     f"{ARCHIVED}/MANIFEST.sha256"),
+    (lambda c: (c / "chapters" / "one.html").unlink(),
+     f"archived version 1.0.0 is incomplete: {ARCHIVED}/chapters/one.html is missing (listed in "
+     f"{ARCHIVED}/MANIFEST.sha256)"),
+    (lambda c: (c / "chapters" / "extra.html").write_text("<p>added</p>\n", encoding="utf-8"),
+     f"archived version 1.0.0 has a file its manifest does not list: {ARCHIVED}/chapters/extra.html"),
+    (lambda c: (c / "MANIFEST.sha256").unlink(),
+     f"archived version 1.0.0 has no manifest ({ARCHIVED}/MANIFEST.sha256): check the copy, then run "
+     "`ibsa-report manifest 1.0.0` to write one"),
+], ids=["changed", "missing", "added", "no-manifest"])
+@pytest.mark.parametrize("command", [("build", "--engine", "builtin"), ("publish",)], ids=["build", "publish"])
+def test_an_altered_archive_is_refused_naming_the_file(copy_of_released: Path, tamper, message: str,
+                                                       command: tuple[str, ...]) -> None:
+    repo = copy_of_released
+    tamper(repo / ARCHIVED)
+    before = tree_hashes(repo / SITE)
+    result = run(repo, *command)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
+    assert tree_hashes(repo / SITE) == before
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+
+
+def test_an_archive_altered_on_the_pages_branch_is_refused_by_the_build(copy_of_released: Path) -> None:
+    repo = copy_of_released
+    assert run(repo, "publish").exit_code == 0
+    # Someone commits a changed archived page straight onto gh-pages; a fresh clone has no _site/.
+    pages = repo.parent / "pages"
+    git(repo, "worktree", "add", "-q", str(pages), "gh-pages")
+    (pages / "v" / "1.0.0" / "index.html").write_text("<p>altered</p>\n", encoding="utf-8")
+    commit_all(pages, "Alter an archived page")
+    shutil.rmtree(repo / SITE)
+    result = run(repo, "build", "--engine", "builtin")
+    assert result.exit_code == 1
+    assert result.output == ("Error: archived version 1.0.0 has been altered: gh-pages:v/1.0.0/index.html does not "
+                             "match its hash in gh-pages:v/1.0.0/MANIFEST.sha256\n")
+    assert not (repo / SITE).exists()
+
+
+def test_a_copy_archived_before_manifests_gets_one_from_the_manifest_command(copy_of_released: Path) -> None:
+    repo = copy_of_released
+    (repo / ARCHIVED / "MANIFEST.sha256").unlink()
+    assert run(repo, "publish").exit_code == 1
+    result = run(repo, "manifest", "1.0.0")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {ARCHIVED}/MANIFEST.sha256\n"
+    assert run(repo, "manifest", "1.0.0").output == (f"Error: {ARCHIVED}/MANIFEST.sha256 exists: an archived copy's "
+                                                      "manifest is never rewritten\n")
+    assert run(repo, "publish").exit_code == 0
+    assert "v/1.0.0/MANIFEST.sha256" in blobs(repo, "gh-pages", "v/1.0.0")
+
+
+def test_the_manifest_command_refuses_a_copy_that_differs_from_the_published_one(copy_of_released: Path) -> None:
+    repo = copy_of_released
+    (repo / ARCHIVED / "MANIFEST.sha256").unlink()
+    git(repo, "update-ref", "refs/heads/gh-pages", publish_tree_commit(repo))
+    (repo / ARCHIVED / "index.html").write_text("<p>altered</p>\n", encoding="utf-8")
+    result = run(repo, "manifest", "1.0.0")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {ARCHIVED}/index.html differs from gh-pages:v/1.0.0: restore the published "
+                             "copy before writing its manifest\n")
+    assert not (repo / ARCHIVED / "MANIFEST.sha256").exists()
+
+
+def publish_tree_commit(repo: Path) -> str:
+    """Commit _site/ as it is (no checks) as a gh-pages commit, as a site published before manifests were."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(repo / ".git" / "pages-index")}
+    subprocess.run(["git", "--work-tree", str(repo / SITE), "add", "--all", "--force", "."], cwd=repo, env=env, check=True)
+    tree = subprocess.run(["git", "write-tree"], cwd=repo, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    return git(repo, "commit-tree", tree, "-m", "Published before manifests")

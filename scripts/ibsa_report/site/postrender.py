@@ -13,11 +13,12 @@ import os
 from pathlib import Path
 
 from ibsa_report.release import versions
+from ibsa_report.release.archives import archive_sources, carry_archives
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
 from quarto_lite.project import find_root
-from ibsa_report.sources import SITE, old_sites
+from ibsa_report.sources import SITE
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
@@ -25,8 +26,8 @@ def postrender(root: Path, out: Path) -> None:
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
-    sources = [s for s in (versions.branch_archives(root), root / SITE, *old_sites(root)) if s is not None and s != out]
-    versions.finish(out, citation.version, sources)
+    carry_archives(archive_sources(root, out), out)
+    versions.publish_index(out, citation.version)
     (out / ".nojekyll").touch()
 
 
