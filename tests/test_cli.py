@@ -102,7 +102,8 @@ def test_archive_and_publish_want_a_built_site(broken: Path, command: str) -> No
 
 
 @pytest.mark.parametrize(("version", "message"), [
-    ("banana", "version 'banana' is not of the form X.Y.Z (three whole numbers)"),
+    ("banana", "version 'banana' is not of the form X.Y.Z (three whole numbers in ASCII digits, without leading "
+               "zeros)"),
     ("0.0.1", f"version 0.0.1 is not greater than the current version {CURRENT} (in CITATION.cff)"),
     ("99.0.0", "CHANGELOG.md has no entry for 99.0.0: add a '## [99.0.0]' section saying what changed "
               "(and any corrected figures under 'Corrections'), then run again"),

@@ -16,6 +16,7 @@ from quarto_lite.project import read_config
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.archives import archive_sources, check_archives
+from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
@@ -61,7 +62,8 @@ def build_locked(root: Path, engine: str = "auto") -> BuildResult:
         raise BuildError(str(exc)) from exc
     try:
         config = read_config(root)
-    except ValueError as exc:
+        read_version(root)  # CITATION.cff's version names the archive folder: X.Y.Z, or nothing is built
+    except (ValueError, OSError) as exc:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
 

@@ -8,15 +8,13 @@ import click
 
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.release.archives import add_manifest
-from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.publish import PublishError, publish as publish_site
-from ibsa_report.release.release import ReleaseError, release as cut_release
-from ibsa_report.release.versions import freeze
+from ibsa_report.release.release import ReleaseError, archive_site, release as cut_release
+from ibsa_report.staging import BuildBusy
 from ibsa_report.evidence.problems import to_json
 from ibsa_report.evidence.summary import summary_lines
 from ibsa_report.evidence.validate import validate_project
-from ibsa_report.sources import SITE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -101,7 +99,7 @@ def release(project: Path, version: str, no_git: bool, engine: str) -> None:
     """
     try:
         done = cut_release(project, version, use_git=not no_git, engine=engine)
-    except (ReleaseError, BuildError, ValueError) as exc:  # ValueError: _quarto.yml cannot be read
+    except (ReleaseError, BuildError, BuildBusy, ValueError) as exc:  # ValueError: a project file cannot be read
         raise click.ClickException(str(exc)) from exc
     click.echo(f"released {done.version}: archived in {done.archive}")
     for command in done.git_commands:
@@ -120,12 +118,9 @@ def archive(project: Path) -> None:
 
         ibsa-report archive
     """
-    version, _ = read_version(project)
-    if not (project / SITE / "index.html").is_file():
-        raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
     try:
-        target = freeze(project / SITE, version)
-    except FileExistsError as exc:
+        version, target = archive_site(project)
+    except (ReleaseError, BuildBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"archived version {version} in {target}")
 
@@ -145,7 +140,7 @@ def manifest(project: Path, version: str) -> None:
     """
     try:
         written = add_manifest(project, version)
-    except ArchiveAltered as exc:
+    except (ArchiveAltered, BuildBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {written.relative_to(project)}")
 
@@ -162,7 +157,7 @@ def publish(project: Path, branch: str) -> None:
     """
     try:
         commit = publish_site(project, branch)
-    except PublishError as exc:
+    except (PublishError, BuildBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"published _site/ to {branch} as {commit[:12]}")
 

@@ -69,13 +69,36 @@ def run(repo: Path, *args: str):
     return CliRunner().invoke(cli, ["--project", str(repo), *args, *engine])
 
 
-def snapshot(repo: Path) -> dict[str, str]:
-    """Hash the versioned files, and record HEAD and the tags."""
-    state = {name: hashlib.sha256((repo / name).read_bytes()).hexdigest() for name in VERSIONED
-             if (repo / name).exists()}
+def snapshot(repo: Path) -> dict[str, object]:
+    """Hash every file outside .git (the work tree, _site/ included), and record git's status, HEAD and the tags."""
+    state: dict[str, object] = {"files": {name: digest for name, digest in tree_hashes(repo).items()
+                                          if not name.startswith(".git/")}}
+    state["status"] = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored")
     state["HEAD"] = git(repo, "rev-parse", "HEAD")
     state["tags"] = git(repo, "tag")
     return state
+
+
+def set_cff_version(repo: Path, version: str) -> None:
+    """Write version into CITATION.cff (both places) and commit it."""
+    cff = repo / "CITATION.cff"
+    cff.write_text(cff.read_text(encoding="utf-8").replace("version: 0.1.0", f"version: {version}"), encoding="utf-8")
+    commit_all(repo, "Set a version")
+
+
+def leave_archive(repo: Path) -> None:
+    """Leave _site/v/1.0.0/ as an attempt that stopped after archiving would."""
+    (repo / SITE / "v" / "1.0.0").mkdir(parents=True)
+    (repo / SITE / "v" / "1.0.0" / "index.html").write_text("from an earlier attempt\n", encoding="utf-8")
+
+
+def fake_site(repo: Path) -> None:
+    """Put a built-looking _site/ in place."""
+    (repo / SITE).mkdir()
+    (repo / SITE / "index.html").write_text("<html><head></head><main></main></html>\n", encoding="utf-8")
+
+
+NOT_X_Y_Z = "is not of the form X.Y.Z (three whole numbers in ASCII digits, without leading zeros)"
 
 
 def zipped_forces(repo: Path, ref: str) -> bytes:
@@ -96,11 +119,34 @@ def blobs(repo: Path, ref: str, path: str) -> dict[str, str]:
     (lambda r: None, ["release", "0.0.9"], "Error: version 0.0.9 is not greater than the current version 0.1.0 (in CITATION.cff)\n"),
     (lambda r: None, ["release", "2.0.0"], "Error: CHANGELOG.md has no entry for 2.0.0: add a '## [2.0.0]' section saying "
                                            "what changed (and any corrected figures under 'Corrections'), then run again\n"),
-    (lambda r: None, ["release", "1.0"], "Error: version '1.0' is not of the form X.Y.Z (three whole numbers)\n"),
+    (lambda r: None, ["release", "1.0"], f"Error: version '1.0' {NOT_X_Y_Z}\n"),
+    (lambda r: None, ["release", "01.0.1"], f"Error: version '01.0.1' {NOT_X_Y_Z}\n"),
+    (lambda r: None, ["release", "1.00.0"], f"Error: version '1.00.0' {NOT_X_Y_Z}\n"),
+    (lambda r: None, ["release", "\uff11.0.0"], f"Error: version '\uff11.0.0' {NOT_X_Y_Z}\n"),
+    (lambda r: None, ["release", "1.0.0\n"], f"Error: version '1.0.0\\n' {NOT_X_Y_Z}\n"),
+    (lambda r: set_cff_version(r, "../../escaped"), ["release", "1.0.0"],
+     f"Error: CITATION.cff: version '../../escaped' {NOT_X_Y_Z}\n"),
+    (lambda r: (set_cff_version(r, "../../escaped"), fake_site(r)), ["archive"],
+     f"Error: CITATION.cff: version '../../escaped' {NOT_X_Y_Z}\n"),
+    (lambda r: set_cff_version(r, "../../escaped"), ["build", "--engine", "builtin"],
+     f"Error: CITATION.cff: version '../../escaped' {NOT_X_Y_Z}\n"),
+    (lambda r: git(r, "tag", "v1.0.0"), ["release", "1.0.0"],
+     "Error: tag v1.0.0 exists already: 1.0.0 has been released; choose the next version\n"),
+    (lambda r: git(r, "checkout", "-q", "--detach"), ["release", "1.0.0"],
+     "Error: HEAD is detached: check out the branch to release from (git switch main), so that the release commit "
+     "is on it\n"),
+    (lambda r: (r / "notes.txt").write_text("draft\n", encoding="utf-8"), ["release", "1.0.0"],
+     "Error: the working tree has untracked files (notes.txt): commit, remove or ignore them first; the release "
+     "would build them into the archive but the tag would not hold them\n"),
+    (leave_archive, ["release", "1.0.0"],
+     "Error: _site/v/1.0.0 exists, left by an earlier attempt: an archived copy is never rewritten, so if 1.0.0 was "
+     "not released, remove _site/v/1.0.0 and run again\n"),
     (lambda r: (r / "index.qmd").write_text("changed\n", encoding="utf-8"), ["release", "1.0.0"],
      "Error: the working tree has uncommitted changes: commit or stash them first, so that the release is exactly "
      "what the tag names\n"),
-])
+], ids=["same-version", "older-version", "no-changelog-entry", "not-x-y-z", "leading-zero", "leading-zero-minor",
+        "full-width-digit", "trailing-newline", "cff-release", "cff-archive", "cff-build", "existing-tag",
+        "detached-head", "untracked-file", "archive-left-over", "uncommitted"])
 def test_a_refused_release_says_why_and_changes_nothing(repo: Path, prepare, args, message) -> None:
     prepare(repo)
     before = snapshot(repo)
@@ -108,7 +154,6 @@ def test_a_refused_release_says_why_and_changes_nothing(repo: Path, prepare, arg
     assert result.exit_code == 1
     assert result.output == message
     assert snapshot(repo) == before
-    assert not (repo / SITE).exists()
 
 
 def test_invalid_data_refuses_the_release(repo: Path) -> None:

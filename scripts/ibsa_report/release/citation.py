@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from quarto_lite.project import ProjectConfig, read_config
+from ibsa_report.release.versions import parse_version
 
 CFF = "CITATION.cff"
 ZENODO = ".zenodo.json"
@@ -42,9 +43,14 @@ class Citation:
 
 
 def read_version(root: Path) -> tuple[str, str]:
-    """Return (version, date-released) from CITATION.cff, the one version source."""
+    """Return (version, date-released) from CITATION.cff, the one version source; raise ValueError unless X.Y.Z."""
     data = yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
-    return str(data["version"]), str(data.get("date-released", ""))
+    version = str(data["version"])
+    try:
+        parse_version(version)
+    except ValueError as exc:
+        raise ValueError(f"{CFF}: {exc}") from None
+    return version, str(data.get("date-released", ""))
 
 
 def citation_for(config: ProjectConfig) -> Citation:

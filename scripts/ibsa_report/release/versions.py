@@ -25,7 +25,7 @@ ARCHIVE = "v"
 VERSIONS_JSON = "versions.json"
 PAGES_BRANCH = "gh-pages"
 BAR_START, BAR_END = "<!--version-bar-->", "<!--/version-bar-->"
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")  # ASCII digits, no leading zeros
 MAIN = re.compile(r"<main[\s>]", re.I)
 HEAD = re.compile(r"<head[^>]*>", re.I)
 
@@ -40,17 +40,18 @@ class Link:
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    """Parse 'X.Y.Z'; raise ValueError for anything else."""
-    match = SEMVER.match(text)
+    """Parse 'X.Y.Z' in ASCII digits without leading zeros (it names a folder); raise ValueError otherwise."""
+    match = SEMVER.fullmatch(text)
     if not match:
-        raise ValueError(f"version {text!r} is not of the form X.Y.Z (three whole numbers)")
+        raise ValueError(f"version {text!r} is not of the form X.Y.Z (three whole numbers in ASCII digits, "
+                         "without leading zeros)")
     major, minor, patch = (int(part) for part in match.groups())
     return major, minor, patch
 
 
 def archived(site: Path) -> list[str]:
     """Return the versions archived under site/v/, newest first."""
-    found = [p.name for p in (site / ARCHIVE).glob("*") if p.is_dir() and SEMVER.match(p.name)]
+    found = [p.name for p in (site / ARCHIVE).glob("*") if p.is_dir() and SEMVER.fullmatch(p.name)]
     return sorted(found, key=parse_version, reverse=True)
 
 
@@ -135,6 +136,7 @@ def publish_index(site: Path, latest: str) -> None:
 
 def freeze(site: Path, version: str) -> Path:
     """Copy the live site into site/v/<version>/ as an archived copy: banner, noindex, switcher frozen, manifest."""
+    parse_version(version)  # so that the copy goes to site/v/<version>/ and nowhere else
     target = site / ARCHIVE / version
     if target.exists():
         raise FileExistsError(f"{target} exists: version {version} is already archived and stays as it was")
