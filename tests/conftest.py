@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,13 @@ def tree_hashes(site: Path) -> dict[str, str]:
     """Return the SHA-256 of every file under site, by relative path."""
     return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def hold_lock(project: Path) -> subprocess.Popen:
+    """Start a process that holds the project's build lock until it is ended; return it once it holds it."""
+    code = ("import sys, time\nfrom pathlib import Path\nfrom ibsa_report.staging import project_lock\n"
+            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert holder.stdout.readline() == "held\n"
+    return holder

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 from ibsa_report.release.manifest import write_manifest
 
-from conftest import ROOT, tree_hashes
+from conftest import ROOT, hold_lock, tree_hashes
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
 
@@ -289,16 +287,6 @@ def chart_project(target: Path) -> Path:
     return target
 
 
-def hold_lock(project: Path) -> subprocess.Popen:
-    """Start a process that holds the project's build lock until it is ended; return it once it holds it."""
-    code = ("import sys, time\nfrom pathlib import Path\nfrom ibsa_report.staging import project_lock\n"
-            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert holder.stdout.readline() == "held\n"
-    return holder
-
-
 def test_a_second_build_is_refused_naming_the_first(tmp_path):
     project = chart_project(tmp_path / "busy")
     (project / SITE).mkdir()
@@ -357,6 +345,7 @@ def test_leftovers_of_a_crashed_build_are_recovered_and_no_archive_is_lost(tmp_p
     assert tree_hashes(project / SITE / "v") == archived_before
     assert (project / SITE / "downloads" / "chart-a.csv").is_file()
     assert not list(project.glob(".staging*")) and not list(project.glob(f"{SITE}.old-*"))
+    assert not (project / ".build.lock").exists()
 
 
 def test_a_leftover_old_site_beside_the_site_gives_its_archives_to_the_next_build(tmp_path):

@@ -1,8 +1,9 @@
 """One build at a time per project, each in its own staging area, and what a crashed build left behind.
 
 - The lock is `.build.lock`, held with `flock` for as long as the build runs and holding its pid: a
-  second build is refused with that pid, and a lock left by a process that died is free again (the
-  kernel releases it), so it is taken over without asking anyone to delete it.
+  second build is refused with that pid, and the file is removed when the build ends. A lock left
+  by a process that died is free again (the kernel released it), so it is taken over without
+  asking anyone to delete it.
 - A build's staging area is `.staging-<pid>/`: `site/` (the render's output) and `downloads/` (the
   charts' CSVs, named to the kernel and the post-render step by IBSA_DOWNLOADS_DIR).
 - `.staging-*` left by a crash are removed at the next build; a `_site.old-*` left between the two
@@ -34,20 +35,33 @@ class BuildBusy(RuntimeError):
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
     """Hold the project's build lock, or raise BuildBusy naming the pid of the build that holds it."""
-    path = root / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _lock_file(root / LOCK)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise BuildBusy(f"another build (pid {holder}) is running in this project: wait for it to finish, "
-                            "then run again") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
-        os.close(fd)  # releases the lock; the file stays, so no second build can lock a file about to go
+        (root / LOCK).unlink(missing_ok=True)  # before closing, so no one locks a file about to go
+        os.close(fd)
+
+
+def _lock_file(path: Path) -> int:
+    """Open and flock path, and return its descriptor once the lock is on the file the path still names."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise BuildBusy(f"another build (pid {holder}) is running in this project: wait for it to finish, "
+                            "then run again") from None
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the holder removed the file as we locked it: lock the new one
 
 
 @dataclass(frozen=True)

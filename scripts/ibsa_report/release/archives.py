@@ -14,6 +14,7 @@ from pathlib import Path
 from ibsa_report.release.manifest import MANIFEST, ArchiveAltered, check_copy, file_hashes, write_manifest
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
 from ibsa_report.sources import SITE, old_sites
+from ibsa_report.staging import project_lock
 
 
 def archive_sources(root: Path, out: Path | None = None) -> list[tuple[Path, str]]:
@@ -56,6 +57,12 @@ def add_manifest(root: Path, version: str, branch: str = PAGES_BRANCH) -> Path:
 
     Refuses if the copy has one, or if the Pages branch holds the version with other files or bytes.
     """
+    with project_lock(root):
+        return _add_manifest(root, version, branch)
+
+
+def _add_manifest(root: Path, version: str, branch: str) -> Path:
+    """Write the manifest as add_manifest does, the caller holding the build lock."""
     copy, label = root / SITE / ARCHIVE / version, f"{SITE}/{ARCHIVE}/{version}"
     if not copy.is_dir():
         raise ArchiveAltered(f"{label} does not exist: build the site first, so that it carries the version forward")

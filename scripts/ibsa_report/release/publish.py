@@ -16,6 +16,7 @@ from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
 from ibsa_report.sources import SITE
 from ibsa_report.release.git import branch_head, git
+from ibsa_report.staging import project_lock
 
 
 class PublishError(RuntimeError):
@@ -34,7 +35,13 @@ def missing_archives(root: Path, site: Path, branch: str) -> list[str]:
 
 
 def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) -> str:
-    """Commit root/_site as the whole tree of branch; return the new commit's id."""
+    """Commit root/_site as the whole tree of branch, holding the build lock; return the new commit's id."""
+    with project_lock(root):
+        return commit_site(root, branch, message)
+
+
+def commit_site(root: Path, branch: str, message: str | None) -> str:
+    """Check root/_site (archives kept and intact) and commit it as the whole tree of branch."""
     site = root / SITE
     if not (site / "index.html").is_file():
         raise PublishError("_site/ has no index.html: run `ibsa-report build` first")
