@@ -37,13 +37,13 @@ def write_manifest(copy: Path) -> Path:
     return target
 
 
-def read_manifest(path: Path) -> dict[str, str]:
-    """Return {path: sha256} from a manifest; raise ArchiveAltered, naming the line, if one is malformed."""
+def read_manifest(copy: Path, label: str) -> dict[str, str]:
+    """Return {path: sha256} from copy's manifest; raise ArchiveAltered, naming the line, if one is malformed."""
     listed = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate((copy / MANIFEST).read_text(encoding="utf-8").splitlines(), 1):
         digest, sep, name = line.partition("  ")
         if not sep or len(digest) != 64 or not name:
-            raise ArchiveAltered(f"{path}:{number}: not a '<sha256>  <path>' line")
+            raise ArchiveAltered(f"{label}/{MANIFEST}:{number}: not a '<sha256>  <path>' line")
         listed[name] = digest
     return listed
 
@@ -57,7 +57,7 @@ def check_copy(copy: Path, label: str) -> None:
     if not (copy / MANIFEST).is_file():
         raise ArchiveAltered(f"archived version {version} has no manifest ({label}/{MANIFEST}): check the copy, then "
                              f"run `ibsa-report manifest {version}` to write one")
-    listed, found = read_manifest(copy / MANIFEST), file_hashes(copy)
+    listed, found = read_manifest(copy, label), file_hashes(copy)
     for name, digest in listed.items():
         if name not in found:
             raise ArchiveAltered(f"archived version {version} is incomplete: {label}/{name} is missing "
