@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,11 +80,21 @@ def tree_hashes(site: Path) -> dict[str, str]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def hold_lock(project: Path) -> subprocess.Popen:
-    """Start a process that holds the project's build lock until it is ended; return it once it holds it."""
+@contextmanager
+def lock_held(project: Path) -> Iterator[int]:
+    """Run a process holding the project's build lock for the duration; yield its pid."""
     code = ("import sys, time\nfrom pathlib import Path\nfrom ibsa_report.staging import project_lock\n"
             "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n")
     holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert holder.stdout.readline() == "held\n"
-    return holder
+    try:
+        assert holder.stdout.readline() == "held\n"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def busy(pid: int) -> str:
+    """Return what a command prints when another build, pid, holds the lock."""
+    return f"Error: another build (pid {pid}) is running in this project: wait for it to finish, then run again\n"

@@ -17,7 +17,7 @@ from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 from ibsa_report.release.manifest import write_manifest
 
-from conftest import ROOT, hold_lock, tree_hashes
+from conftest import ROOT, busy, lock_held, tree_hashes
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
 
@@ -292,15 +292,10 @@ def test_a_second_build_is_refused_naming_the_first(tmp_path):
     (project / SITE).mkdir()
     (project / SITE / "index.html").write_text("the last site\n", encoding="utf-8")
     before = tree_hashes(project / SITE)
-    holder = hold_lock(project)
-    try:
+    with lock_held(project) as pid:
         result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: another build (pid {holder.pid}) is running in this project: wait for it to "
-                             "finish, then run again\n")
+    assert result.stderr == busy(pid)
     assert tree_hashes(project / SITE) == before
     assert not list(project.glob(".staging*"))
 

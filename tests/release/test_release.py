@@ -20,7 +20,7 @@ from ibsa_report.sources import SITE
 from ibsa_report.cli import cli
 from ibsa_report.release.release import VERSIONED
 
-from conftest import ROOT, hold_lock, tree_hashes
+from conftest import ROOT, busy, lock_held, tree_hashes
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "site"
 
@@ -345,15 +345,9 @@ def publish_tree_commit(repo: Path) -> str:
                          ids=["release", "archive", "publish", "manifest"])
 def test_what_writes_the_site_waits_for_no_build(repo: Path, args: tuple[str, ...]) -> None:
     fake_site(repo)
-    holder = hold_lock(repo)
-    try:
+    with lock_held(repo) as pid:
         before = snapshot(repo)
         result = run(repo, *args)
-        after = snapshot(repo)
-    finally:
-        holder.kill()
-        holder.wait()
+        assert snapshot(repo) == before
     assert result.exit_code == 1
-    assert result.output == (f"Error: another build (pid {holder.pid}) is running in this project: wait for it to "
-                             "finish, then run again\n")
-    assert after == before
+    assert result.output == busy(pid)
