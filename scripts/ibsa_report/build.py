@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quarto_lite.engine import render_project
+from quarto_lite.page_errors import PageRenderError
 from quarto_lite.project import read_config
+from quarto_lite.source_files import os_error_line
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
+from ibsa_report.evidence.mentions import mentions
 from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.archives import archive_sources, check_archives
 from ibsa_report.release.citation import read_version
@@ -62,8 +65,8 @@ def build_locked(root: Path, engine: str = "auto") -> BuildResult:
         raise BuildError(str(exc)) from exc
     try:
         config = read_config(root)
-        read_version(root)  # CITATION.cff's version names the archive folder: X.Y.Z, or nothing is built
-    except (ValueError, OSError) as exc:
+        read_version(root)  # CITATION.cff, which the post-render step reads and whose version names the archive folder
+    except ValueError as exc:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
 
@@ -84,7 +87,17 @@ def build_locked(root: Path, engine: str = "auto") -> BuildResult:
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise BuildError(str(exc)) from exc
+        raise BuildError(failure_message(root, area.site, exc)) from exc
     finally:
         shutil.rmtree(area.path, ignore_errors=True)
     return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
+
+
+def failure_message(root: Path, staging: Path, exc: BaseException) -> str:
+    """Say in one line why rendering stopped: a full disk, a file that cannot be written, or the engine's message."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{os_error_line(exc, staging)}; the site was not built and the previous {SITE}/ is unchanged"
+    if isinstance(exc, PageRenderError) and not exc.in_source:
+        found = [place for key in exc.keys for place in mentions(root, "@" + key)]
+        return f"{exc}, from the text in {', '.join(found)}" if found else str(exc)
+    return str(exc)

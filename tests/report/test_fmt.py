@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 
 from ibsa_report.report import fmt
@@ -59,3 +60,11 @@ def test_other_numbers_shown_are_rounded_by_the_same_rule() -> None:
                                       (0.5, "p = 0.500")])
 def test_p_values(p: float, shown: str) -> None:
     assert fmt.p_value(p) == shown
+
+
+def test_a_missing_value_shows_as_a_dash_in_every_kind_of_column():
+    frame = pd.DataFrame({"n": pd.array([4, None], dtype="Int64"), "x": [11.5, float("nan")],
+                          "s": pd.array(["a", None], dtype="string"), "o": ["<b>", None]})
+    html = fmt.table_markup(frame)
+    assert "NA" not in html and "nan" not in html and "None" not in html
+    assert html.count("<td>–</td>") == 4 and "<td>11.5</td>" in html and "<td>&lt;b&gt;</td>" in html

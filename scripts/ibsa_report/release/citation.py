@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from quarto_lite.project import ProjectConfig, read_config
+from quarto_lite.source_files import load_yaml_mapping, read_utf8
 from ibsa_report.release.versions import parse_version
 
 CFF = "CITATION.cff"
@@ -44,7 +45,7 @@ class Citation:
 
 def read_version(root: Path) -> tuple[str, str]:
     """Return (version, date-released) from CITATION.cff, the one version source; raise ValueError unless X.Y.Z."""
-    data = yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
+    data = load_yaml_mapping(read_utf8(root / CFF, CFF), CFF)  # SourceError (a ValueError): CITATION.cff:<line>: ...
     version = str(data["version"])
     try:
         parse_version(version)

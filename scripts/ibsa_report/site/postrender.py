@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ibsa_report.release import versions
@@ -17,7 +16,7 @@ from ibsa_report.release.archives import archive_sources, carry_archives
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
-from quarto_lite.project import find_root
+from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE
 
 def postrender(root: Path, out: Path) -> None:
@@ -32,5 +31,4 @@ def postrender(root: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    project = find_root()
-    postrender(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", SITE))
+    run_step(postrender)

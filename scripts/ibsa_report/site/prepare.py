@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ibsa_report.site.bibliography import write_bibliography
 from ibsa_report.evidence.frames import load
-from quarto_lite.project import find_root
+from ibsa_report.site.step import run_step
 from ibsa_report.sources import downloads_dir
 from ibsa_report.templating import template_env
 
@@ -39,4 +39,4 @@ def write_support(root: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    prepare(find_root())
+    run_step(lambda root, out: prepare(root))
