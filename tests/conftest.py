@@ -6,6 +6,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,23 @@ def tree_hashes(site: Path) -> dict[str, str]:
     """Return the SHA-256 of every file under site, by relative path."""
     return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@contextmanager
+def lock_held(project: Path) -> Iterator[int]:
+    """Run a process holding the project's build lock for the duration; yield its pid."""
+    code = ("import sys, time\nfrom pathlib import Path\nfrom ibsa_report.staging import project_lock\n"
+            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert holder.stdout.readline() == "held\n"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def busy(pid: int) -> str:
+    """Return what a command prints when another build, pid, holds the lock."""
+    return f"Error: another build (pid {pid}) is running in this project: wait for it to finish, then run again\n"

@@ -19,8 +19,9 @@ from ibsa_report.sources import SITE
 from ibsa_report.site.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
+from ibsa_report.release.manifest import write_manifest
 
-from conftest import ROOT, tree_hashes
+from conftest import ROOT, busy, lock_held, tree_hashes
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  # sitemap.xml is read as HTML
 
@@ -336,3 +337,85 @@ def test_a_build_on_a_terminal_prints_each_page_then_a_summary_and_nothing_else(
         [f"rendered {page} in N s" for page in pages], stderr
     assert re.fullmatch(rf"built 4 pages into {re.escape(str(project / SITE))} with the builtin engine in \d+\.\d s\n",
                         stdout), stdout
+
+
+CHARTS = Path(__file__).parent / "fixtures" / "charts"
+
+
+def chart_project(target: Path) -> Path:
+    """Copy the two-page chart fixture (chart-a on index.qmd, chart-b on chapters/b.qmd) and the real data."""
+    shutil.copytree(CHARTS, target)
+    shutil.copytree(ROOT / "data", target / "data")
+    return target
+
+
+def test_a_second_build_is_refused_naming_the_first(tmp_path):
+    project = chart_project(tmp_path / "busy")
+    (project / SITE).mkdir()
+    (project / SITE / "index.html").write_text("the last site\n", encoding="utf-8")
+    before = tree_hashes(project / SITE)
+    with lock_held(project) as pid:
+        result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 1
+    assert result.stderr == busy(pid)
+    assert tree_hashes(project / SITE) == before
+    assert not list(project.glob(".staging*"))
+
+
+def test_each_build_writes_its_chart_csvs_in_its_own_staging_area(tmp_path):
+    project = chart_project(tmp_path / "own-downloads")
+    # A plain Jupyter run (or another build, before builds had their own area) left a CSV in _downloads/.
+    (project / "_downloads").mkdir()
+    (project / "_downloads" / "chart-stale.csv").write_text("Name,Value\nold,0\n", encoding="utf-8")
+    build_site(project, "builtin")
+    assert sorted(p.name for p in (project / SITE / "downloads").glob("*.csv")) == ["chart-a.csv", "chart-b.csv"]
+    assert [p.name for p in (project / "_downloads").iterdir()] == ["chart-stale.csv"], "the build used _downloads/"
+    assert not list(project.glob(".staging*"))
+
+
+def test_a_chart_id_used_on_two_pages_stops_the_build(tmp_path):
+    project = chart_project(tmp_path / "same-id")
+    page = project / "chapters" / "b.qmd"
+    page.write_text(page.read_text(encoding="utf-8").replace('"chart-b"', '"chart-a"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
+                             "id must be unique across the site (it names downloads/chart-a.csv)\n")
+    assert not (project / SITE).exists()
+    assert not list(project.glob(".staging*"))
+
+
+def test_leftovers_of_a_crashed_build_are_recovered_and_no_archive_is_lost(tmp_path):
+    project = chart_project(tmp_path / "crashed")
+    # A build died between its two renames: the last site (with an archived version) is _site.old-<pid>,
+    # its staging area is still there, and its lock names a process that no longer runs.
+    old = project / f"{SITE}.old-999999"
+    (old / "v" / "0.0.9").mkdir(parents=True)
+    (old / "index.html").write_text("the last site\n", encoding="utf-8")
+    (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    write_manifest(old / "v" / "0.0.9")
+    archived_before = tree_hashes(old / "v")
+    (project / ".staging-999999" / "site").mkdir(parents=True)
+    (project / ".build.lock").write_text("999999\n", encoding="ascii")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
+    assert result.exit_code == 0, result.output
+    assert tree_hashes(project / SITE / "v") == archived_before
+    assert (project / SITE / "downloads" / "chart-a.csv").is_file()
+    assert not list(project.glob(".staging*")) and not list(project.glob(f"{SITE}.old-*"))
+    assert not (project / ".build.lock").exists()
+
+
+def test_a_leftover_old_site_beside_the_site_gives_its_archives_to_the_next_build(tmp_path):
+    project = chart_project(tmp_path / "both")
+    (project / SITE / "v" / "0.0.8").mkdir(parents=True)
+    (project / SITE / "v" / "0.0.8" / "index.html").write_text("version 0.0.8\n", encoding="utf-8")
+    write_manifest(project / SITE / "v" / "0.0.8")
+    old = project / f"{SITE}.old-999998"
+    (old / "v" / "0.0.9").mkdir(parents=True)
+    (old / "v" / "0.0.9" / "index.html").write_text("version 0.0.9\n", encoding="utf-8")
+    write_manifest(old / "v" / "0.0.9")
+    expected = {**{f"0.0.8/{k}": v for k, v in tree_hashes(project / SITE / "v" / "0.0.8").items()},
+                **{f"0.0.9/{k}": v for k, v in tree_hashes(old / "v" / "0.0.9").items()}}
+    build_site(project, "builtin")
+    assert tree_hashes(project / SITE / "v") == expected
+    assert not list(project.glob(f"{SITE}.old-*"))

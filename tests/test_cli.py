@@ -48,7 +48,7 @@ def test_help_lists_every_command(flag: str) -> None:
     assert result.exit_code == 0
     assert "Build and check the IBSA criminal-justice report." in result.stdout
     commands = result.stdout.split("Commands:")[1].split()
-    for name in ("archive", "bench", "build", "publish", "release", "validate"):
+    for name in ("archive", "bench", "build", "manifest", "publish", "release", "validate"):
         assert name in commands
 
 
@@ -123,7 +123,8 @@ def test_archive_and_publish_want_a_built_site(broken: Path, command: str) -> No
 
 
 @pytest.mark.parametrize(("version", "message"), [
-    ("banana", "version 'banana' is not of the form X.Y.Z (three whole numbers)"),
+    ("banana", "version 'banana' is not of the form X.Y.Z (three whole numbers in ASCII digits, without leading "
+               "zeros)"),
     ("0.0.1", f"version 0.0.1 is not greater than the current version {CURRENT} (in CITATION.cff)"),
     ("99.0.0", "CHANGELOG.md has no entry for 99.0.0: add a '## [99.0.0]' section saying what changed "
               "(and any corrected figures under 'Corrections'), then run again"),

@@ -1,6 +1,7 @@
 """Build the site: validate the data, render into a staging directory, post-render, then swap into _site/.
 
-A failure at any step leaves the previous _site/ exactly as it was.
+One build at a time per project (the lock in ibsa_report.staging), each with its own staging area for
+the site and the charts' CSVs. A failure at any step leaves the previous _site/ exactly as it was.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from quarto_lite.source_files import os_error_line
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.mentions import mentions
 from ibsa_report.evidence.validate import InvalidData, require_valid
+from ibsa_report.release.archives import archive_sources, check_archives
 from ibsa_report.release.citation import read_version
+from ibsa_report.release.manifest import ArchiveAltered
+from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
-
+from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
 
 
 class BuildError(RuntimeError):
@@ -45,34 +49,50 @@ def choose_engine(requested: str) -> str:
 
 
 def build_site(root: Path, engine: str = "auto", progress: Progress | None = None) -> BuildResult:
-    """Validate, render and publish the project's site into root/_site atomically.
+    """Validate, render and publish the project's site into root/_site atomically, one build at a time.
 
     progress, if given, is told each page and its seconds (by the built-in engine; Quarto keeps its own).
     """
+    try:
+        with project_lock(root):
+            return build_locked(root, engine, progress)
+    except BuildBusy as exc:
+        raise BuildError(str(exc)) from exc
+
+
+def build_locked(root: Path, engine: str = "auto", progress: Progress | None = None) -> BuildResult:
+    """Build as build_site does, the caller holding the project's lock (a release holds it throughout)."""
     try:
         require_valid(root, "the site was not built")
     except InvalidData as exc:
         raise BuildError(str(exc)) from exc
     try:
         config = read_config(root)
-        read_version(root)  # CITATION.cff, which the post-render step reads: a broken one fails here, in one line
+        read_version(root)  # CITATION.cff, which the post-render step reads and whose version names the archive folder
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
 
-    staging = root / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    recover_leftovers(root)
     try:
-        if chosen == "quarto":
-            render_with_quarto(root, staging, os.environ.get("SITE_URL"))
-        else:
-            render_project(config, staging, progress)
-        swap_into_place(staging, root / SITE)
+        check_archives(archive_sources(root))
+    except ArchiveAltered as exc:
+        raise BuildError(str(exc)) from exc
+    area = staging_area(root)
+    try:
+        with downloads_for(area):
+            if chosen == "quarto":
+                render_with_quarto(root, area.site, os.environ.get("SITE_URL"))
+            else:
+                render_project(config, area.site, progress)
+        check_charts(config, area.site)
+        swap_into_place(area.site, root / SITE)
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise BuildError(failure_message(root, staging, exc)) from exc
+        raise BuildError(failure_message(root, area.site, exc)) from exc
+    finally:
+        shutil.rmtree(area.path, ignore_errors=True)
     return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
 
 
@@ -84,17 +104,3 @@ def failure_message(root: Path, staging: Path, exc: BaseException) -> str:
         found = [place for key in exc.keys for place in mentions(root, "@" + key)]
         return f"{exc}, from the text in {', '.join(found)}" if found else str(exc)
     return str(exc)
-
-
-def swap_into_place(staging: Path, site: Path) -> None:
-    """Replace site with staging: two renames, restoring the old site if the second fails."""
-    old = site.with_name(site.name + f".old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    try:
-        staging.rename(site)
-    except OSError:
-        if old.exists():
-            old.rename(site)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

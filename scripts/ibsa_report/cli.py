@@ -10,10 +10,11 @@ from pathlib import Path
 import click
 
 from ibsa_report.build import BuildError, build_site
-from ibsa_report.release.citation import read_version
+from ibsa_report.release.archives import add_manifest
+from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.publish import PublishError, publish as publish_site
-from ibsa_report.release.release import ReleaseError, release as cut_release
-from ibsa_report.release.versions import freeze
+from ibsa_report.release.release import ReleaseError, archive_site, release as cut_release
+from ibsa_report.staging import BuildBusy
 from ibsa_report.evidence.problems import to_json
 from ibsa_report.evidence.summary import summary_lines
 from ibsa_report.evidence.validate import validate_project
@@ -121,7 +122,7 @@ def release(project: Path, version: str, no_git: bool, engine: str) -> None:
     """
     try:
         done = cut_release(project, version, use_git=not no_git, engine=engine)
-    except (ReleaseError, BuildError, ValueError) as exc:  # ValueError: _quarto.yml cannot be read
+    except (ReleaseError, BuildError, BuildBusy, ValueError) as exc:  # ValueError: a project file cannot be read
         raise click.ClickException(str(exc)) from exc
     click.echo(f"released {done.version}: archived in {done.archive}")
     for command in done.git_commands:
@@ -141,16 +142,30 @@ def archive(project: Path) -> None:
         ibsa-report archive
     """
     try:
-        version, _ = read_version(project)
-    except ValueError as exc:  # CITATION.cff cannot be read: its file and line
-        raise click.ClickException(str(exc)) from exc
-    if not (project / SITE / "index.html").is_file():
-        raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
-    try:
-        target = freeze(project / SITE, version)
-    except FileExistsError as exc:
+        version, target = archive_site(project)
+    except (ReleaseError, BuildBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"archived version {version} in {target}")
+
+
+@cli.command()
+@click.argument("version")
+@click.pass_obj
+def manifest(project: Path, version: str) -> None:
+    """Write _site/v/VERSION/MANIFEST.sha256 for a copy archived before archives had manifests.
+
+    Check the copy first: it must be the one released (the Pages branch's copy, when the branch has
+    it, must be byte for byte the same, or this refuses). Then `ibsa-report publish`.
+
+    Example:
+
+        ibsa-report manifest 1.0.0 && ibsa-report publish
+    """
+    try:
+        written = add_manifest(project, version)
+    except (ArchiveAltered, BuildBusy) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written.relative_to(project)}")
 
 
 @cli.command()
@@ -165,7 +180,7 @@ def publish(project: Path, branch: str) -> None:
     """
     try:
         commit = publish_site(project, branch)
-    except PublishError as exc:
+    except (PublishError, BuildBusy) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"published _site/ to {branch} as {commit[:12]}")
 

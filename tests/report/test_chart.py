@@ -184,3 +184,11 @@ def test_an_unknown_charts_mode_is_an_error(page: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(chart_mod.CHARTS_MODE, "cdn")
     with pytest.raises(ValueError, match="IBSA_CHARTS='cdn' is not one of site, plotly-default"):
         make().html()
+
+
+def test_in_a_build_the_csv_goes_to_the_build_s_own_folder(page: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IBSA_DOWNLOADS_DIR", str(tmp_path / ".staging-1" / "downloads"))
+    make()
+    assert (tmp_path / ".staging-1" / "downloads" / "chart-sample.csv").is_file()
+    assert not (page / "_downloads").exists()

@@ -17,6 +17,7 @@ import yaml
 
 from quarto_lite.project import ProjectConfig, read_config
 from quarto_lite.source_files import load_yaml_mapping, read_utf8
+from ibsa_report.release.versions import parse_version
 
 CFF = "CITATION.cff"
 ZENODO = ".zenodo.json"
@@ -43,9 +44,14 @@ class Citation:
 
 
 def read_version(root: Path) -> tuple[str, str]:
-    """Return (version, date-released) from CITATION.cff, the one version source."""
+    """Return (version, date-released) from CITATION.cff, the one version source; raise ValueError unless X.Y.Z."""
     data = load_yaml_mapping(read_utf8(root / CFF, CFF), CFF)  # SourceError (a ValueError): CITATION.cff:<line>: ...
-    return str(data["version"]), str(data.get("date-released", ""))
+    version = str(data["version"])
+    try:
+        parse_version(version)
+    except ValueError as exc:
+        raise ValueError(f"{CFF}: {exc}") from None
+    return version, str(data.get("date-released", ""))
 
 
 def citation_for(config: ProjectConfig) -> Citation:

@@ -26,8 +26,12 @@ def git_bytes(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def git_maybe(root: Path, *args: str) -> str | None:
+    """Run git in root and return its stripped output, or None when it exits non-zero (a question answered no)."""
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def branch_head(root: Path, branch: str) -> str | None:
     """Return the commit the local branch points at, or None when there is no such branch."""
-    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=root,
-                          capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 else None
+    return git_maybe(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")

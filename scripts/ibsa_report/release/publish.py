@@ -1,7 +1,8 @@
 """Publish the built site to the Pages branch (gh-pages) as one commit, without touching the work tree.
 
 The site already carries every archived version under v/ (the build copies them forward from this
-branch), so the new commit replaces the branch's tree and no archived version is lost.
+branch), so the new commit replaces the branch's tree and no archived version is lost. Each archived
+copy is checked against its manifest first, so none is published altered.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from ibsa_report.release.archives import check_archives
+from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
 from ibsa_report.sources import SITE
 from ibsa_report.release.git import branch_head, git
+from ibsa_report.staging import project_lock
 
 
 class PublishError(RuntimeError):
@@ -31,7 +35,13 @@ def missing_archives(root: Path, site: Path, branch: str) -> list[str]:
 
 
 def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) -> str:
-    """Commit root/_site as the whole tree of branch; return the new commit's id."""
+    """Commit root/_site as the whole tree of branch, holding the build lock; return the new commit's id."""
+    with project_lock(root):
+        return commit_site(root, branch, message)
+
+
+def commit_site(root: Path, branch: str, message: str | None) -> str:
+    """Check root/_site (archives kept and intact) and commit it as the whole tree of branch."""
     site = root / SITE
     if not (site / "index.html").is_file():
         raise PublishError("_site/ has no index.html: run `ibsa-report build` first")
@@ -39,6 +49,10 @@ def publish(root: Path, branch: str = PAGES_BRANCH, message: str | None = None) 
     if lost:
         raise PublishError(f"_site/{ARCHIVE}/ lacks archived versions {', '.join(lost)} that {branch} has; "
                            "rebuild so that they are carried forward")
+    try:
+        check_archives([(site, f"{SITE}/")])
+    except ArchiveAltered as exc:
+        raise PublishError(str(exc)) from exc
     git_dir = _git(root, "rev-parse", "--absolute-git-dir")
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))

@@ -1,6 +1,7 @@
 """Cut a release: check, set the version everywhere, build, archive under _site/v/X.Y.Z/, commit and tag.
 
-Every refusal happens before anything is written, so a refused release changes nothing.
+Every refusal happens before anything is written, so a refused release changes nothing: not the work
+tree, not HEAD, not the tags, not _site/. The build lock is held from the first write to the tag.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ibsa_report.build import build_site
-from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_for, cff_text, zenodo_text
+from ibsa_report.build import build_locked
+from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_for, cff_text, read_version, zenodo_text
 from quarto_lite.project import CONFIG, read_config
 from ibsa_report.evidence.validate import InvalidData, require_valid
-from ibsa_report.release.versions import freeze, parse_version
+from ibsa_report.release.versions import ARCHIVE, freeze, parse_version
 from ibsa_report.sources import SITE
-from ibsa_report.release.git import git
+from ibsa_report.release.git import git, git_maybe
+from ibsa_report.staging import project_lock
 
 CHANGELOG = "CHANGELOG.md"
 PYPROJECT = "pyproject.toml"
@@ -49,20 +51,43 @@ def check(root: Path, version: str, *, use_git: bool) -> Citation:
         new = parse_version(version)
     except ValueError as exc:
         raise ReleaseError(str(exc)) from exc
-    current = citation_for(read_config(root))
+    try:
+        current = citation_for(read_config(root))
+    except ValueError as exc:  # _quarto.yml cannot be read, or CITATION.cff's version is not X.Y.Z
+        raise ReleaseError(str(exc)) from exc
     if new <= parse_version(current.version):
         raise ReleaseError(f"version {version} is not greater than the current version {current.version} (in {CFF})")
     if not changelog_has(root, version):
         raise ReleaseError(f"{CHANGELOG} has no entry for {version}: add a '## [{version}]' section saying what "
                            "changed (and any corrected figures under 'Corrections'), then run again")
-    if use_git and git(root, "status", "--porcelain", "--untracked-files=no", error=ReleaseError).strip():
-        raise ReleaseError("the working tree has uncommitted changes: commit or stash them first, so that the "
-                           "release is exactly what the tag names")
+    if use_git:
+        check_git(root, version)
+    if (root / SITE / ARCHIVE / version).exists():
+        raise ReleaseError(f"{SITE}/{ARCHIVE}/{version} exists, left by an earlier attempt: an archived copy is never "
+                           f"rewritten, so if {version} was not released, remove {SITE}/{ARCHIVE}/{version} and run again")
     try:
         require_valid(root, "a release needs valid data")
     except InvalidData as exc:
         raise ReleaseError(str(exc)) from exc
     return current
+
+
+def check_git(root: Path, version: str) -> None:
+    """Refuse unless HEAD is on a branch, the tag is new and the working tree holds exactly what HEAD does."""
+    if git_maybe(root, "symbolic-ref", "--quiet", "HEAD") is None:
+        raise ReleaseError("HEAD is detached: check out the branch to release from (git switch main), so that the "
+                           "release commit is on it")
+    if git_maybe(root, "rev-parse", "--verify", "--quiet", f"refs/tags/v{version}") is not None:
+        raise ReleaseError(f"tag v{version} exists already: {version} has been released; choose the next version")
+    status = git(root, "status", "--porcelain", "--untracked-files=all", error=ReleaseError).splitlines()
+    if any(not line.startswith("??") for line in status):
+        raise ReleaseError("the working tree has uncommitted changes: commit or stash them first, so that the "
+                           "release is exactly what the tag names")
+    if status:
+        names = [line[3:] for line in status]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise ReleaseError(f"the working tree has untracked files ({shown}): commit, remove or ignore them first; "
+                           "the release would build them into the archive but the tag would not hold them")
 
 
 def set_version(root: Path, version: str, date: str) -> None:
@@ -103,17 +128,34 @@ def release(root: Path, version: str, *, use_git: bool = True, engine: str = "au
     check(root, version, use_git=use_git)
     date = (today or dt.date.today()).isoformat()
     saved = {name: (root / name).read_bytes() for name in VERSIONED if (root / name).exists()}
-    try:
-        set_version(root, version, date)
-        build_site(root, engine)
-        archive = freeze(root / SITE, version)
-    except Exception:
-        for name, data in saved.items():
-            (root / name).write_bytes(data)
-        raise
-    commands = [["git", "add", *(name for name in VERSIONED if (root / name).exists())], ["git", "commit", "-m", f"Release {version}"],
-                ["git", "tag", "-a", f"v{version}", "-m", f"Version {version}"]]
-    if use_git:
-        for command in commands:
-            git(root, *command[1:], error=ReleaseError)
+    with project_lock(root):
+        try:
+            set_version(root, version, date)
+            build_locked(root, engine)
+            archive = freeze(root / SITE, version)
+        except Exception:
+            for name, data in saved.items():
+                (root / name).write_bytes(data)
+            raise
+        commands = [["git", "add", *(name for name in VERSIONED if (root / name).exists())],
+                    ["git", "commit", "-m", f"Release {version}"],
+                    ["git", "tag", "-a", f"v{version}", "-m", f"Version {version}"]]
+        if use_git:
+            for command in commands:
+                git(root, *command[1:], error=ReleaseError)
     return Release(version, archive, commands)
+
+
+def archive_site(root: Path) -> tuple[str, Path]:
+    """Archive the built _site/ as CITATION.cff's version under _site/v/<version>/; return both."""
+    try:
+        version, _ = read_version(root)
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from exc
+    if not (root / SITE / "index.html").is_file():
+        raise ReleaseError(f"{SITE}/ has no index.html: run `ibsa-report build` first")
+    with project_lock(root):
+        try:
+            return version, freeze(root / SITE, version)
+        except FileExistsError as exc:
+            raise ReleaseError(str(exc)) from exc

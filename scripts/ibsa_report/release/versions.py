@@ -1,8 +1,9 @@
 """Versions of the site: archived copies under v/X.Y.Z/, versions.json, the switcher and the archive banner.
 
-An archived copy is frozen: once written it is carried forward byte for byte into every later build,
-from the Pages branch (gh-pages) when the repository has one, else from the previous _site/. Pages
-name the latest version through the root versions.json, so an archived page never needs rewriting.
+An archived copy is frozen: once written, with its manifest (release/manifest.py), it is carried
+forward byte for byte into every later build (release/archives.py), from the Pages branch (gh-pages)
+when the repository has one, else from the previous _site/. Pages name the latest version through
+the root versions.json, so an archived page never needs rewriting.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from pathlib import Path
 from quarto_lite.project import relative_root
 from ibsa_report.templating import template_env
 from ibsa_report.release.git import branch_head, git, git_bytes
+from ibsa_report.release.manifest import write_manifest
 
 ARCHIVE = "v"
 VERSIONS_JSON = "versions.json"
 PAGES_BRANCH = "gh-pages"
 BAR_START, BAR_END = "<!--version-bar-->", "<!--/version-bar-->"
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")  # ASCII digits, no leading zeros
 MAIN = re.compile(r"<main[\s>]", re.I)
 HEAD = re.compile(r"<head[^>]*>", re.I)
 
@@ -38,17 +40,18 @@ class Link:
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    """Parse 'X.Y.Z'; raise ValueError for anything else."""
-    match = SEMVER.match(text)
+    """Parse 'X.Y.Z' in ASCII digits without leading zeros (it names a folder); raise ValueError otherwise."""
+    match = SEMVER.fullmatch(text)
     if not match:
-        raise ValueError(f"version {text!r} is not of the form X.Y.Z (three whole numbers)")
+        raise ValueError(f"version {text!r} is not of the form X.Y.Z (three whole numbers in ASCII digits, "
+                         "without leading zeros)")
     major, minor, patch = (int(part) for part in match.groups())
     return major, minor, patch
 
 
 def archived(site: Path) -> list[str]:
     """Return the versions archived under site/v/, newest first."""
-    found = [p.name for p in (site / ARCHIVE).glob("*") if p.is_dir() and SEMVER.match(p.name)]
+    found = [p.name for p in (site / ARCHIVE).glob("*") if p.is_dir() and SEMVER.fullmatch(p.name)]
     return sorted(found, key=parse_version, reverse=True)
 
 
@@ -65,17 +68,6 @@ def branch_archives(root: Path, branch: str = PAGES_BRANCH) -> Path | None:
         with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
             archive.extractall(target, filter="data")
     return target
-
-
-def carry_archives(sources: list[Path], out: Path) -> list[str]:
-    """Copy each archived version into out/v/ from the first source that has it; return those copied."""
-    copied = []
-    for source in sources:
-        for version in archived(source):
-            if not (out / ARCHIVE / version).exists():
-                shutil.copytree(source / ARCHIVE / version, out / ARCHIVE / version)
-                copied.append(version)
-    return copied
 
 
 def versions_index(latest: str, site: Path) -> dict[str, object]:
@@ -142,14 +134,9 @@ def publish_index(site: Path, latest: str) -> None:
     add_version_bars(site, latest)
 
 
-def finish(site: Path, latest: str, sources: list[Path]) -> None:
-    """Carry archives forward, write versions.json and the switchers (the post-render step)."""
-    carry_archives(sources, site)
-    publish_index(site, latest)
-
-
 def freeze(site: Path, version: str) -> Path:
-    """Copy the live site into site/v/<version>/ as an archived copy: banner, noindex, switcher frozen."""
+    """Copy the live site into site/v/<version>/ as an archived copy: banner, noindex, switcher frozen, manifest."""
+    parse_version(version)  # so that the copy goes to site/v/<version>/ and nowhere else
     target = site / ARCHIVE / version
     if target.exists():
         raise FileExistsError(f"{target} exists: version {version} is already archived and stays as it was")
@@ -166,5 +153,6 @@ def freeze(site: Path, version: str) -> Path:
             raise ValueError(f"{page}: no <head> tag")
         html = html[:head.end()] + '\n<meta name="robots" content="noindex">' + html[head.end():]
         page.write_text(html, encoding="utf-8")
+    write_manifest(target)
     publish_index(site, version)
     return target

@@ -3,7 +3,8 @@
 Every chart on the site is made here, from a tidy frame that holds exactly the plotted data:
 - each trace plots rows of that frame; its `customdata` holds their row numbers and its `meta` names
   the columns behind x, y (and hover text), so anyone can check the plot against the CSV;
-- the frame is written to `_downloads/<chart-id>.csv`, copied to `downloads/` after rendering;
+- the frame is written to `<chart-id>.csv` in the build's own folder (IBSA_DOWNLOADS_DIR; `_downloads/`
+  outside a build), copied to `downloads/` after rendering;
 - the page loads plotly.js once, from the site (`assets/vendor/`), never from a CDN or inlined.
 
 `IBSA_CHARTS=plotly-default` in the environment draws each plot instead as plotly's own offline HTML
@@ -29,10 +30,10 @@ from plotly.offline import get_plotlyjs_version
 
 from quarto_lite.outputs import raw_block
 from quarto_lite.project import find_root, relative_root
+from ibsa_report.sources import downloads_dir
 from ibsa_report.report.fmt import table_markup
 from ibsa_report.templating import template_env
 
-DOWNLOADS_SOURCE = "_downloads"
 PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
 CHART_SCRIPT = "assets/charts.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -107,7 +108,7 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
         raise ValueError(f"chart id {chart_id!r} is used twice on this page")
     root = find_root(start)
     data = data.reset_index(drop=True)
-    write_csv(data, root / DOWNLOADS_SOURCE / f"{chart_id}.csv")
+    write_csv(data, downloads_dir(root) / f"{chart_id}.csv")
     loader = not _page["loader"]
     _page["loader"] = True
     _page["ids"].add(chart_id)

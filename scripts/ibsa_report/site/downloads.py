@@ -1,7 +1,8 @@
 """Publish the chart CSVs and the whole dataset under downloads/ (part of the post-render step).
 
-Copies `_downloads/*.csv` (written by the charts as the chapters ran) to `<output>/downloads/`, and
-zips `data/` (datapackage.json and every CSV it lists) as `<output>/downloads/<DATASET_ZIP>`.
+Copies the chart CSVs (written by the charts as the chapters ran, into the build's own folder named by
+IBSA_DOWNLOADS_DIR, or `_downloads/` outside a build) to `<output>/downloads/`, and zips `data/`
+(datapackage.json and every CSV it lists) as `<output>/downloads/<DATASET_ZIP>`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from ibsa_report.report.chart import DOWNLOADS_SOURCE
 from ibsa_report.report.data_dictionary import DATASET_ZIP
+from ibsa_report.sources import downloads_dir
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same data always gives the same bytes
 
@@ -41,7 +42,7 @@ def publish_downloads(root: Path, out: Path) -> list[Path]:
     target = out / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for csv in sorted((root / DOWNLOADS_SOURCE).glob("*.csv")):
+    for csv in sorted(downloads_dir(root).glob("*.csv")):
         written.append(Path(shutil.copyfile(csv, target / csv.name)))
     written.append(write_dataset_zip(root / "data", target / DATASET_ZIP))
     return written

@@ -2,8 +2,8 @@
 
 1. downloads: the charts' CSVs and the dataset zip;
 2. citation: downloads/citation.bib and the "Cite this" block on every page;
-3. versions: archived copies carried forward (Pages branch first, then the previous _site/),
-   versions.json and the version switcher on every page;
+3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
+   _site.old-* a crashed build left), versions.json and the version switcher on every page;
 4. .nojekyll, so that GitHub Pages serves every file as it is.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ibsa_report.release import versions
+from ibsa_report.release.archives import archive_sources, carry_archives
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
@@ -24,8 +25,8 @@ def postrender(root: Path, out: Path) -> None:
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
-    sources = [s for s in (versions.branch_archives(root), root / SITE) if s is not None and s != out]
-    versions.finish(out, citation.version, sources)
+    carry_archives(archive_sources(root, out), out)
+    versions.publish_index(out, citation.version)
     (out / ".nojekyll").touch()
 
 

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 from ibsa_report.site.bibliography import write_bibliography
-from ibsa_report.report.chart import DOWNLOADS_SOURCE
 from ibsa_report.evidence.frames import load
 from ibsa_report.site.step import run_step
+from ibsa_report.sources import downloads_dir
 from ibsa_report.templating import template_env
 
 BIBLIOGRAPHY = "references.yaml"  # _quarto.yml: bibliography
@@ -19,11 +19,11 @@ SUPPORT_INCLUDE = "_includes/support.html"  # _quarto.yml: format.html.include-b
 
 
 def prepare(root: Path) -> None:
-    """Write references.yaml and the support line from data/, and start _downloads/ empty."""
+    """Write references.yaml and the support line from data/, and start the charts' CSV folder empty."""
     write_bibliography(root, root / BIBLIOGRAPHY)
     write_support(root, root / SUPPORT_INCLUDE)
-    shutil.rmtree(root / DOWNLOADS_SOURCE, ignore_errors=True)
-    (root / DOWNLOADS_SOURCE).mkdir()
+    shutil.rmtree(downloads_dir(root), ignore_errors=True)
+    downloads_dir(root).mkdir(parents=True)
 
 
 def support_html(service: dict[str, str]) -> str:
