@@ -8,6 +8,8 @@ from numbers import Rational
 import pandas as pd
 from IPython.display import Markdown
 
+from quarto_lite.outputs import escape_markdown as literal_markdown, literal_text
+
 DATE_FORMATS = {4: ("%Y", "%Y"), 7: ("%Y-%m", "%B %Y"), 10: ("%Y-%m-%d", "%-d %B %Y")}
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -93,27 +95,24 @@ def of(k: int, n: int | None) -> str:
     return f"{count(k)} of {count(n)}"
 
 
-MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~^@$"
-
-
 def escape_markdown(value: object) -> str:
-    """Escape text so that Markdown shows it as written: no tags, citations (@) or emphasis."""
-    escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escaped)
+    """Escape text so that Markdown shows it as written: no tags, citations (@), formulas or emphasis."""
+    return literal_markdown(str(value))
 
 
 def one_line(value: object) -> str:
     """Escape text for Markdown with its runs of white space folded to one space (a heading, a list item)."""
-    return escape_markdown(" ".join(str(value).split()))
+    return literal_text(str(value))
 
 
 def text(value: object) -> Markdown:
-    """Wrap data text for an inline expression, escaped once.
+    """Wrap data text for an inline expression, escaped once and on one line.
 
     Both Quarto and the built-in engine insert a text/markdown value as it is, so the escaping here
-    is the only escaping (a plain str would be escaped again, and Quarto's escape leaves '<' alone).
+    is the only escaping. (A plain str is escaped too, by the formatter ibsa_report installs in the
+    kernel: Quarto's own escape of a str leaves '<', '@' and '$' alone.)
     """
-    return Markdown(escape_markdown(value))
+    return Markdown(one_line(value))
 
 
 def link(url: object) -> Markdown:
