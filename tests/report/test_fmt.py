@@ -59,3 +59,16 @@ def test_other_numbers_shown_are_rounded_by_the_same_rule() -> None:
                                       (0.5, "p = 0.500")])
 def test_p_values(p: float, shown: str) -> None:
     assert fmt.p_value(p) == shown
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "vbscript:x",
+                                 "https:no-host", "https://a.example/ x", "https://a.example/\tx", " https://a.example/",
+                                 "//a.example/"])
+def test_web_address_refuses_anything_but_an_http_s_address_with_a_host(url: str) -> None:
+    with pytest.raises(ValueError, match="not a web address"):
+        fmt.web_address(url)
+
+
+def test_web_address_percent_encodes_what_could_end_an_attribute_or_a_markdown_link() -> None:
+    assert fmt.web_address("https://a.example/p?q=1&r='x'") == "https://a.example/p?q=1&r='x'"
+    assert fmt.web_address('https://a.example/"><(x)é') == "https://a.example/%22%3E%3C%28x%29%C3%A9"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Rational
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from IPython.display import Markdown
@@ -115,14 +116,28 @@ def text(value: object) -> Markdown:
     return Markdown(one_line(value))
 
 
-def link(url: object) -> Markdown:
-    """Link a web address from data/, shown without its scheme; only http(s) addresses are linked."""
+WEB_SCHEMES = ("https", "http")
+URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"  # kept as they are in a link target; anything else is percent-encoded
+
+
+def web_address(url: object) -> str:
+    """Return an address from data/ as a link target: http(s) with a host, percent-encoded; else raise ValueError.
+
+    The one check every link built from data/ goes through (the support line, the bibliography, the
+    data dictionary, fmt.link): a `javascript:` or `data:` address never becomes a link.
+    """
     address = str(url)
-    scheme, sep, rest = address.partition("://")
-    if not sep or scheme.lower() not in ("https", "http") or not rest:
+    parts = urlsplit(address)
+    if (parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc
+            or any(ch.isspace() or not ch.isprintable() for ch in address)):
         raise ValueError(f"not a web address (https://…): {address!r}")
-    shown = escape_markdown(rest.rstrip("/"))
-    target = address.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return quote(address, safe=URL_SAFE)
+
+
+def link(url: object) -> Markdown:
+    """Link a web address from data/ (checked by web_address), shown without its scheme."""
+    target = web_address(url)
+    shown = escape_markdown(str(url).split("://", 1)[1].rstrip("/"))
     return Markdown(f"[{shown}](<{target}>)")
 
 
