@@ -70,6 +70,29 @@ def quarto_schema_dir() -> Path:
     return found
 
 
+def edit(project: Path, name: str, old: bytes, new: bytes, after: bytes = b"") -> None:
+    """Replace one exact occurrence of old with new in data/<name> (with after: the first one after that text)."""
+    path = project / "data" / name
+    data = path.read_bytes()
+    start = data.index(after) if after else 0
+    assert after or data.count(old) == 1, f"{old!r} should occur once in {name}"
+    assert old in data[start:], f"{old!r} should occur in {name} after {after!r}"
+    path.write_bytes(data[:start] + data[start:].replace(old, new, 1))
+
+
+def validate_errors(project: Path) -> list[str]:
+    """Run `ibsa-report validate` on a project; return its stderr lines, after checking it failed without a traceback."""
+    from click.testing import CliRunner
+
+    from ibsa_report.cli import cli
+
+    result = CliRunner().invoke(cli, ["--project", str(project), "validate"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.stdout == ""
+    return result.stderr.splitlines()
+
+
 def tree_hashes(site: Path) -> dict[str, str]:
     """Return the SHA-256 of every file under site, by relative path."""
     return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()

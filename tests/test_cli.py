@@ -120,4 +120,13 @@ def test_release_with_an_unreadable_project_says_why(broken: Path) -> None:
     (broken / "_quarto.yml").write_text("website: [unclosed\n", encoding="utf-8")
     result = run("--project", str(broken), "release", "9.0.0", "--no-git")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: _quarto.yml: cannot be read (")
+    assert result.stderr == "Error: _quarto.yml:2: not valid YAML: expected ',' or ']', but got '<stream end>'\n"
+
+
+def test_archive_with_an_unreadable_citation_file_says_where(broken: Path) -> None:
+    cff = broken / "CITATION.cff"
+    cff.write_text(cff.read_text(encoding="utf-8").replace("\nversion: ", "\nversion: [", 1), encoding="utf-8")
+    result = run("--project", str(broken), "archive")
+    assert result.exit_code == 1
+    line = next(i for i, text in enumerate(cff.read_text(encoding="utf-8").splitlines(), start=1) if text.startswith("version:"))
+    assert result.stderr == f"Error: CITATION.cff:{line + 1}: not valid YAML: expected ',' or ']', but got ':'\n"

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quarto_lite.engine import render_project
+from quarto_lite.page_errors import PageRenderError
 from quarto_lite.project import read_config
+from quarto_lite.source_files import os_error_line
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
+from ibsa_report.evidence.mentions import mentions
 from ibsa_report.evidence.validate import InvalidData, require_valid
+from ibsa_report.release.citation import read_version
 from ibsa_report.sources import SITE
 
 
@@ -48,6 +52,7 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
         raise BuildError(str(exc)) from exc
     try:
         config = read_config(root)
+        read_version(root)  # CITATION.cff, which the post-render step reads: a broken one fails here, in one line
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
@@ -64,8 +69,18 @@ def build_site(root: Path, engine: str = "auto") -> BuildResult:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise BuildError(str(exc)) from exc
+        raise BuildError(failure_message(root, staging, exc)) from exc
     return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
+
+
+def failure_message(root: Path, staging: Path, exc: BaseException) -> str:
+    """Say in one line why rendering stopped: a full disk, a file that cannot be written, or the engine's message."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{os_error_line(exc, staging)}; the site was not built and the previous {SITE}/ is unchanged"
+    if isinstance(exc, PageRenderError) and not exc.in_source:
+        found = [place for key in exc.keys for place in mentions(root, "@" + key)]
+        return f"{exc}, from the text in {', '.join(found)}" if found else str(exc)
+    return str(exc)
 
 
 def swap_into_place(staging: Path, site: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from ibsa_report.evidence.validate import validate_project
 from ibsa_report.sources import SITE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+INTERRUPTED = 130  # the shell's exit status for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -69,7 +71,7 @@ def validate(project: Path, fmt: str) -> None:
 def build(project: Path, engine: str) -> None:
     """Validate the data, render the site into a staging directory and swap it into _site/.
 
-    A failed build leaves the previous _site/ exactly as it was.
+    A failed or interrupted build (Ctrl-C: exit 130) leaves the previous _site/ exactly as it was.
 
     Example:
 
@@ -79,6 +81,11 @@ def build(project: Path, engine: str) -> None:
         result = build_site(project, engine)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        # The kernel's pending message tasks end with it; asyncio would log each at exit, with a traceback.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        click.echo(f"Error: interrupted: the site was not built and the previous {SITE}/ is unchanged", err=True)
+        raise SystemExit(INTERRUPTED) from None
     click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine")
 
 
@@ -118,7 +125,10 @@ def archive(project: Path) -> None:
 
         ibsa-report archive
     """
-    version, _ = read_version(project)
+    try:
+        version, _ = read_version(project)
+    except ValueError as exc:  # CITATION.cff cannot be read: its file and line
+        raise click.ClickException(str(exc)) from exc
     if not (project / SITE / "index.html").is_file():
         raise click.ClickException("_site/ has no index.html: run `ibsa-report build` first")
     try:

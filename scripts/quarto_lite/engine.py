@@ -18,12 +18,14 @@ from markupsafe import Markup
 from quarto_lite.citation import apa, page_citation, scholar_tags
 from quarto_lite.config_checks import page_problems, project_problems, raise_problems
 from quarto_lite.execute import execute_document
-from quarto_lite.pandoc_render import Rendered, page_metadata, render_markdown
+from quarto_lite.page_errors import page_render_error, page_source_error
+from quarto_lite.pandoc_render import Rendered, RenderError, page_metadata, render_markdown
 from quarto_lite.project import Page, ProjectConfig
 from quarto_lite.project_scripts import run_stage
-from quarto_lite.qmd import parse_qmd
+from quarto_lite.qmd import QmdError, parse_qmd
 from quarto_lite.search_index import page_entries, to_json
 from quarto_lite.sitemap import sitemap_xml
+from quarto_lite.source_files import read_utf8
 from quarto_lite.templating import template_env
 
 @dataclass(frozen=True)
@@ -84,11 +86,19 @@ def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None,
                  extra: dict[str, Any] | None = None) -> tuple[Page, dict[str, Any], Rendered]:
     """Parse, execute and render one page (extra: more metadata for pandoc)."""
     source = config.root / page.source
-    doc = parse_qmd(source.read_text(encoding="utf-8"))
+    text = read_utf8(source, page.source)
+    try:
+        doc = parse_qmd(text)
+    except QmdError as exc:
+        raise page_source_error(page.source, exc) from None
     raise_problems(page_problems(page.source, doc, config.root))
     markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
-    return page, doc.front_matter, render_markdown(markdown, bibliography=bibliography, lang=config.lang,
-                                                   metadata=page_metadata(doc.front_matter) | (extra or {}))
+    try:
+        rendered = render_markdown(markdown, bibliography=bibliography, lang=config.lang,
+                                   metadata=page_metadata(doc.front_matter) | (extra or {}))
+    except RenderError as exc:
+        raise page_render_error(page.source, text, exc) from None
+    return page, doc.front_matter, rendered
 
 
 def before_body(config: ProjectConfig) -> Markup:

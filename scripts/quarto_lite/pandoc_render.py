@@ -35,10 +35,16 @@ TIMEOUT_SECONDS = 300
 _MISSING_KEY = re.compile(r"^\[WARNING\] Citeproc: citation (\S+) not found")
 _NOCITE_KEY = re.compile(r"@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*)")
 _FILTER_FAILED = "Error running filter"
+_UNRESOLVED = "unresolved cross-reference"  # crossref.lua's message: unresolved cross-reference(s) @a, @b
+_XREF_LABEL = re.compile(r"@([^\s,]+)")
 
 
 class RenderError(ValueError):
-    """The Markdown could not be rendered; the message names the problem."""
+    """The Markdown could not be rendered; the message names the problem, ``keys`` the @keys it is about."""
+
+    def __init__(self, message: str, keys: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = keys
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ def render_markdown(markdown: str, *, bibliography: Path | None = None, csl: Pat
     args = pandoc_args(_existing(bibliography, "bibliography"), _existing(csl, "csl"), lang)
     done = _run_pandoc(args, metadata_block(metadata) + markdown)
     if done.returncode != 0:
-        raise RenderError(pandoc_problem(done.stderr))
+        problem = pandoc_problem(done.stderr)
+        raise RenderError(problem, tuple(_XREF_LABEL.findall(problem)) if problem.startswith(_UNRESOLVED) else ())
     _check_citations(missing_citation_keys(done.stderr))
     if bibliography is not None:
         _check_citations(missing_nocite_keys(metadata, done.stdout), " (nocite)")
@@ -194,4 +201,4 @@ def _check_citations(keys: list[str], why: str = "") -> None:
     """Raise RenderError naming the citation keys that could not be resolved, if any."""
     if keys:
         noun = "citation" if len(keys) == 1 else "citations"
-        raise RenderError(f"{noun} not found: {', '.join(keys)}{why}")
+        raise RenderError(f"{noun} not found: {', '.join(keys)}{why}", tuple(keys))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
+from quarto_lite.source_files import load_yaml_mapping, read_utf8
+from quarto_lite.yaml_lines import NodePath, line_of, node_lines
 
 CONFIG = "_quarto.yml"
 NOT_FOUND = "404.qmd"  # Quarto renders it to 404.html, the page a static host shows for a missing address
@@ -70,32 +71,41 @@ def find_root(start: Path | None = None) -> Path:
     raise FileNotFoundError(f"no {CONFIG} found at or above {here}")
 
 
-def nav_page(item: Any) -> Page:
-    """Return the page a navigation item links to: a plain path, or a mapping with href and text."""
+def nav_page(item: Any, where: str = CONFIG) -> Page:
+    """Return the page a navigation item links to: a plain path, or a mapping with href and text.
+
+    where names the item in messages (``_quarto.yml:12: website.navbar.left[2]``).
+    """
     if isinstance(item, str):
         return Page(item, item)
     if not isinstance(item, dict) or "href" not in item:
-        raise ValueError(f"{CONFIG}: a navigation item has no href: {item!r}")
+        raise ValueError(f"{where}: a navigation item has no href: {item!r}")
     return Page(str(item["href"]), str(item.get("text", item["href"])))
+
+
+def _nav_items(items: Any, keys: tuple[str, ...], lines: dict[NodePath, int]) -> list[tuple[Any, str]]:
+    """Pair each item of a navigation list with where it is (file, line, key and index)."""
+    dotted = ".".join(keys)
+    return [(item, f"{CONFIG}:{line_of(lines, (*keys, i))}: {dotted}[{i}]") for i, item in enumerate(items or [])]
 
 
 def read_config(root: Path) -> ProjectConfig:
     """Read _quarto.yml; raise ValueError naming the file if it is missing something the site needs."""
     path = root / CONFIG
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{CONFIG}: cannot be read ({exc})") from exc
+    text = read_utf8(path, CONFIG)
+    raw = load_yaml_mapping(text, CONFIG)
+    lines = node_lines(text)
     site = raw.get("website", {})
     nav = site.get("navbar", {}).get("left", [])
     if not nav:
         raise ValueError(f"{CONFIG}: website.navbar.left must list the pages in order")
-    pages = [nav_page(item) for item in nav]
+    pages = [nav_page(item, where) for item, where in _nav_items(nav, ("website", "navbar", "left"), lines)]
     for page in pages:
         if not (root / page.source).is_file():
             raise ValueError(f"{CONFIG}: website.navbar.left lists {page.source}, which does not exist")
-    footer = [nav_page(item)
-              for side in ("left", "center", "right") for item in (site.get("page-footer", {}) or {}).get(side, []) or []
+    footer = [nav_page(item, where)
+              for side in ("left", "center", "right")
+              for item, where in _nav_items((site.get("page-footer", {}) or {}).get(side, []), ("website", "page-footer", side), lines)
               if isinstance(item, dict) and not str(item.get("href", "")).startswith(("http:", "https:"))]
     for page in footer:
         if not (root / page.source).is_file():

@@ -36,5 +36,6 @@ def run_stage(config: ProjectConfig, stage: str, out: Path) -> None:
         done = subprocess.run(command, shell=True, cwd=config.root, env=script_env(out),
                               capture_output=True, text=True)
         if done.returncode != 0:
-            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
-            raise ScriptError(f"_quarto.yml {stage} `{command}` failed (exit {done.returncode}):\n{tail}")
+            lines = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            tail = f" {lines[0]}" if len(lines) == 1 else "".join("\n" + line for line in lines)  # one line stays one
+            raise ScriptError(f"_quarto.yml {stage} `{command}` failed (exit {done.returncode}):{tail}")

@@ -18,6 +18,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from quarto_lite.source_files import yaml_problem
+
 LANGUAGE = "python"
 
 _CELL_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{(?P<lang>[=A-Za-z]+)(?: *[ ,].*)?\}\s*$")
@@ -114,10 +116,8 @@ def _load_yaml(lines: list[str], *, first_line: int, what: str) -> dict[str, Any
     try:
         data = yaml.safe_load("\n".join(lines))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise QmdError(f"line {line}: {what} is not valid YAML: {problem}") from None
+        line, problem = yaml_problem(exc)
+        raise QmdError(f"line {first_line + line}: {what} is not valid YAML: {problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -44,5 +44,28 @@ def test_navigation_items_may_be_paths_or_mappings(tmp_path):
 
 def test_a_navigation_item_without_href_is_one_clear_error(tmp_path):
     (tmp_path / "_quarto.yml").write_text("website:\n  navbar:\n    left:\n      - {text: Lost}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^_quarto.yml: a navigation item has no href: \{'text': 'Lost'\}$"):
+    with pytest.raises(ValueError, match=r"^_quarto.yml:4: website.navbar.left\[0\]: a navigation item has no href: \{'text': 'Lost'\}$"):
         read_config(tmp_path)
+
+
+def test_a_footer_item_without_href_names_its_line(tmp_path):
+    (tmp_path / "index.qmd").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text("website:\n  navbar:\n    left:\n      - index.qmd\n  page-footer:\n"
+                                          "    right:\n      - href: https://example.org/\n      - text: About\n",
+                                          encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^_quarto.yml:8: website.page-footer.right\[1\]: a navigation item has no href: "
+                                         r"\{'text': 'About'\}$"):
+        read_config(tmp_path)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"website:\n  title: T\n  navbar: [index.qmd\n", "_quarto.yml:4: not valid YAML: expected ',' or ']', but got '<stream end>'"),
+    (b"website:\n  title: T\n   navbar: x\n", "_quarto.yml:3: not valid YAML: mapping values are not allowed here"),
+    (b"- index.qmd\n", "_quarto.yml:1: must be a YAML mapping of key: value, found list"),
+    (b"website:\n  title: Caf\xe9\n", "_quarto.yml:2: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
+], ids=["unclosed-list", "bad-indent", "a-list", "not-utf8"])
+def test_an_unreadable_quarto_yml_is_one_line_with_its_line(tmp_path, content, message):
+    (tmp_path / "_quarto.yml").write_bytes(content)
+    with pytest.raises(ValueError) as caught:
+        read_config(tmp_path)
+    assert str(caught.value) == message

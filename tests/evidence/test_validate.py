@@ -10,13 +10,7 @@ from click.testing import CliRunner
 
 from ibsa_report.cli import cli
 
-
-def edit(project: Path, name: str, old: bytes, new: bytes) -> None:
-    """Replace one exact occurrence of old with new in data/<name>."""
-    path = project / "data" / name
-    data = path.read_bytes()
-    assert data.count(old) == 1, f"{old!r} should occur once in {name}"
-    path.write_bytes(data.replace(old, new))
+from conftest import edit
 
 
 def run(project: Path, *args: str):
@@ -106,6 +100,10 @@ CASES = {
         lambda p: edit(p, "foi_responses.csv", b"refuge-2023,wiltshire,yes,yes,", b"refuge-2023,wiltshire,yes,no,"),
         'data/foi_rounds.csv:2:forces_included: the number of forces included in data/foi_responses.csv differs from the stated number '
         '(found "23", expected 24 as the source states)'),
+    "included without data": (
+        lambda p: edit(p, "foi_responses.csv", b"refuge-2023,cleveland,no,no,", b"refuge-2023,cleveland,no,yes,"),
+        'data/foi_responses.csv:7:included: a force that provided no data cannot be included in the analysis '
+        '(found "yes", expected no, since data_provided is no)'),
     "subgroups do not add up": (
         lambda p: edit(p, "interview_groups.csv", b"police-officers,Police officers,criminal-justice-staff,4,",
                        b"police-officers,Police officers,criminal-justice-staff,3,"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 
 from ibsa_report.report import fmt
@@ -72,3 +73,11 @@ def test_web_address_refuses_anything_but_an_http_s_address_with_a_host(url: str
 def test_web_address_percent_encodes_what_could_end_an_attribute_or_a_markdown_link() -> None:
     assert fmt.web_address("https://a.example/p?q=1&r='x'") == "https://a.example/p?q=1&r='x'"
     assert fmt.web_address('https://a.example/"><(x)é') == "https://a.example/%22%3E%3C%28x%29%C3%A9"
+
+
+def test_a_missing_value_shows_as_a_dash_in_every_kind_of_column():
+    frame = pd.DataFrame({"n": pd.array([4, None], dtype="Int64"), "x": [11.5, float("nan")],
+                          "s": pd.array(["a", None], dtype="string"), "o": ["<b>", None]})
+    html = fmt.table_markup(frame)
+    assert "NA" not in html and "nan" not in html and "None" not in html
+    assert html.count("<td>–</td>") == 4 and "<td>11.5</td>" in html and "<td>&lt;b&gt;</td>" in html

@@ -134,6 +134,14 @@ def round_force_counts(t: Tables) -> list[Problem]:
     return problems
 
 
+def included_only_with_data(t: Tables) -> list[Problem]:
+    """A force that provided no data cannot be included in the analysis."""
+    responses = t["foi_responses"]
+    bad = responses[(responses["data_provided"] == "no") & responses["included"]]
+    return [at("foi_responses", r, "included", "included-without-data", "yes", "no, since data_provided is no")
+            for _, r in bad.iterrows()]
+
+
 def group_sums(t: Tables) -> list[Problem]:
     """Interview subgroups must add up to their parent group, and recruitment routes to their group."""
     groups, recruitment = t["interview_groups"], t["interview_recruitment"]
@@ -240,6 +248,7 @@ RULES: list[tuple[tuple[str, ...], Rule]] = [
     (("foi_rounds", "foi_outcome_totals"), outcome_shares_match),
     (("foi_rounds", "foi_force_counts", "foi_outcome_totals"), round_totals),
     (("foi_rounds", "foi_responses", "foi_force_counts"), round_force_counts),
+    (("foi_responses",), included_only_with_data),
     (("interview_groups", "interview_recruitment"), group_sums),
     (("interview_groups", "interview_findings"), finding_denominators),
     (("sources", "outcome_types", "recommendations", *EVIDENCE_TABLES), list_references),
@@ -254,9 +263,11 @@ def descriptor_source_ids(descriptor: dict[str, Any], sources: pd.DataFrame) -> 
     known = set(sources["source_id"])
     problems = []
     for i, res in enumerate(descriptor.get("resources", [])):
-        for j, src in enumerate(res.get("sources", [])):
-            if src.get("id") not in known:
+        listed = res.get("sources") if isinstance(res, dict) else None
+        for j, src in enumerate(listed if isinstance(listed, list) else []):
+            found = src.get("id") if isinstance(src, dict) else None
+            if found not in known:
                 problems.append(Problem("unknown-reference", f"{DATA_DIR}/datapackage.json", 1,
-                                        f"resources[{i}].sources[{j}].id", str(src.get("id", "")),
+                                        f"resources[{i}].sources[{j}].id", str(found or ""),
                                         "a source_id listed in data/sources.csv"))
     return problems

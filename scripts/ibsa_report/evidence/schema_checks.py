@@ -9,16 +9,17 @@ from typing import Any
 
 from frictionless import FrictionlessException, Package
 
-from ibsa_report.evidence.package import DATA_DIR, DESCRIPTOR, ResourceSpec
+from ibsa_report.evidence.expectations import DATE_PATTERN, ID_LIST_PATTERN, ID_PATTERN, OUTCOME_PATTERN
+from ibsa_report.evidence.package import DATA_DIR, ResourceSpec, descriptor_problem
 from ibsa_report.evidence.problems import Problem
 from ibsa_report.evidence.structure import RawTable
 
 # Patterns used in data/datapackage.json, in words.
 PATTERN_WORDS = {
-    r"^[a-z0-9][a-z0-9-]*$": "an id of lower-case letters, digits and hyphens",
-    r"^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$": "ids of lower-case letters, digits and hyphens separated by ';'",
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "a date as YYYY, YYYY-MM or YYYY-MM-DD",
-    r"^([0-9]+|other)$": "an outcome type number or 'other'",
+    ID_PATTERN: "an id of lower-case letters, digits and hyphens",
+    ID_LIST_PATTERN: "ids of lower-case letters, digits and hyphens separated by ';'",
+    DATE_PATTERN: "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+    OUTCOME_PATTERN: "an outcome type number or 'other'",
 }
 CONSTRAINT_CODES = {
     "required": "required",
@@ -39,8 +40,8 @@ def schema_problems(descriptor: dict[str, Any], data_dir: Path, tables: dict[str
         package = Package(_readable_only(descriptor, set(tables)), basepath=str(data_dir))
         report = package.validate()
     except FrictionlessException as exc:
-        return [_descriptor_problem(exc.error.message)]
-    problems = [_descriptor_problem(e.message) for e in report.errors]
+        return [descriptor_problem("resources", exc.error.message)]
+    problems = [descriptor_problem("resources", e.message) for e in report.errors]
     for task in report.tasks:
         spec, raw = specs[task.name], tables[task.name]
         problems += [_problem(spec, raw, e.to_dict()) for e in task.errors]
@@ -57,11 +58,6 @@ def _readable_only(descriptor: dict[str, Any], names: set[str]) -> dict[str, Any
             fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in names | {""}
         ]
     return desc
-
-
-def _descriptor_problem(note: str) -> Problem:
-    """A problem with data/datapackage.json itself."""
-    return Problem("descriptor", f"{DATA_DIR}/{DESCRIPTOR}", 1, "resources", "", "a valid Data Package", note)
 
 
 def _line(raw: RawTable, row_number: int | None) -> int:

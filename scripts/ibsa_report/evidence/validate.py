@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ibsa_report.evidence.cells import cell_problems
+from ibsa_report.evidence.expectations import missing_resources, weaker_than_expected
 from ibsa_report.evidence.loading import to_frame
-from ibsa_report.evidence.package import DATA_DIR, DESCRIPTOR, read_descriptor, resource_specs
+from ibsa_report.evidence.package import DATA_DIR, DescriptorError, load_descriptor, resource_specs
 from ibsa_report.evidence.problems import Problem, sort_problems
 from ibsa_report.evidence.rules import RULES, descriptor_source_ids
 from ibsa_report.evidence.schema_checks import schema_problems
@@ -52,21 +54,28 @@ def require_valid(project: Path, stopped: str) -> Validation:
 def validate_project(project: Path) -> Validation:
     """Validate data/ in a project directory and return every problem found."""
     try:
-        descriptor = read_descriptor(project)
-    except ValueError as exc:
-        return Validation([Problem("descriptor", f"{DATA_DIR}/{DESCRIPTOR}", 1, "resources", "", "a valid Data Package", str(exc))])
+        descriptor, lines = load_descriptor(project)
+    except DescriptorError as exc:
+        return Validation([exc.problem])
 
-    problems: list[Problem] = []
+    specs, problems = resource_specs(project, descriptor, lines)
+    problems += missing_resources(descriptor, lines)
     raw = {}
-    for spec in resource_specs(project, descriptor):
+    for spec in specs:
+        weak = weaker_than_expected(spec, lines)
+        problems += weak
+        if weak:
+            continue
         table, found = read_raw(spec)
         problems += found
         if table is not None:
             raw[spec.name] = table
+            problems += cell_problems(table)
 
-    found = schema_problems(descriptor, project / DATA_DIR, raw)
-    problems += found
-    failed_paths = {p.path for p in found}
+    # A cell refused above (a number not written plainly, say) is not reported again by frictionless.
+    flagged = {(p.path, p.row, p.field) for p in problems}
+    problems += [p for p in schema_problems(descriptor, project / DATA_DIR, raw) if (p.path, p.row, p.field) not in flagged]
+    failed_paths = {p.path for p in problems}
     failed = {name for name, t in raw.items() if t.spec.rel_path in failed_paths}
     tables = {name: to_frame(t) for name, t in raw.items() if name not in failed}
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from quarto_lite.project import ProjectConfig, read_config
+from quarto_lite.source_files import load_yaml_mapping, read_utf8
 
 CFF = "CITATION.cff"
 ZENODO = ".zenodo.json"
@@ -43,7 +44,7 @@ class Citation:
 
 def read_version(root: Path) -> tuple[str, str]:
     """Return (version, date-released) from CITATION.cff, the one version source."""
-    data = yaml.safe_load((root / CFF).read_text(encoding="utf-8"))
+    data = load_yaml_mapping(read_utf8(root / CFF, CFF), CFF)  # SourceError (a ValueError): CITATION.cff:<line>: ...
     return str(data["version"]), str(data.get("date-released", ""))
 
 

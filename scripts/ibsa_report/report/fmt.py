@@ -158,5 +158,10 @@ def table_markup(frame: pd.DataFrame) -> str:
     A number is written as it prints (11.5, 0.06), as in the chart's CSV: it was rounded once already,
     and pandas would otherwise pad a column to its longest decimals (11.50).
     """
-    return frame.to_html(index=False, escape=True, border=0, classes="data-table", na_rep="–",
-                         float_format=lambda value: repr(float(value)))
+    def cell(value: object) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "–"
+        return repr(float(value)) if isinstance(value, float) else str(value)
+
+    shown = pd.DataFrame({column: [cell(v) for v in frame[column]] for column in frame.columns})
+    return shown.to_html(index=False, escape=True, border=0, classes="data-table")

@@ -9,14 +9,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ibsa_report.release import versions
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
-from quarto_lite.project import find_root
+from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE
 
 def postrender(root: Path, out: Path) -> None:
@@ -31,5 +30,4 @@ def postrender(root: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    project = find_root()
-    postrender(project, project / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", SITE))
+    run_step(postrender)

@@ -12,7 +12,7 @@ from ibsa_report.site.bibliography import write_bibliography
 from ibsa_report.report.chart import DOWNLOADS_SOURCE
 from ibsa_report.evidence.frames import load
 from ibsa_report.report.fmt import web_address
-from quarto_lite.project import find_root
+from ibsa_report.site.step import run_step
 from ibsa_report.templating import template_env
 
 BIBLIOGRAPHY = "references.yaml"  # _quarto.yml: bibliography
@@ -47,7 +47,4 @@ def write_support(root: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        prepare(find_root())
-    except ValueError as exc:  # one line for the build's message, not a traceback
-        raise SystemExit(str(exc)) from None
+    run_step(lambda root, out: prepare(root))
