@@ -35,6 +35,8 @@ from ibsa_report.templating import template_env
 
 DOWNLOADS_SOURCE = "_downloads"
 PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
+# plotly.js's style rules as a file (ibsa_report.dev.plotly_css), linked so that plotly adds no inline <style>.
+PLOTLY_CSS = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
 CHART_SCRIPT = "assets/charts.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
@@ -247,5 +249,6 @@ def chart_html(c: Chart) -> str:
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
         chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
-        csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, script=c.root + CHART_SCRIPT,
+        csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, plotly_css=c.root + PLOTLY_CSS,
+        script=c.root + CHART_SCRIPT,
     )

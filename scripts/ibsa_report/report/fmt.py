@@ -164,4 +164,7 @@ def table_markup(frame: pd.DataFrame) -> str:
         return repr(float(value)) if isinstance(value, float) else str(value)
 
     shown = pd.DataFrame({column: [cell(v) for v in frame[column]] for column in frame.columns})
-    return shown.to_html(index=False, escape=True, border=0, classes="data-table")
+    markup = shown.to_html(index=False, escape=True, border=0, classes="data-table")
+    # pandas aligns the header row with a style attribute, which the Content-Security-Policy refuses
+    # (style-src 'self'); the stylesheet aligns th.
+    return markup.replace('<tr style="text-align: right;">', "<tr>")
