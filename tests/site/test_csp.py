@@ -42,6 +42,7 @@ def test_a_quarto_page_allows_its_own_inline_script_and_toggler_by_hash_only() -
     policy = page_policy(QUARTO, "index.html")
     assert f"script-src 'self' {source_hash(AFTER_BODY)} 'unsafe-hashes' {source_hash(QUARTO_TOGGLER)};" in policy
     assert "style-src-elem 'self' 'unsafe-inline'" in policy and "img-src 'self' data:" in policy
+    assert "font-src 'self' data:" in policy
     assert "'unsafe-eval'" not in policy and "style-src 'self';" in policy
     assert source_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"  # the hash Chromium names
 

@@ -18,7 +18,8 @@ through, the browser would still run no script and load nothing from another hos
   (quarto-nav.js puts the header's height in one, anchor.js its rules), whose content no hash can
   know in advance; `style` attributes stay refused there too;
 - `img-src 'self'`: on Quarto's pages `data:` too, for the icons Bootstrap's stylesheet draws as
-  `data:` SVG (the navbar toggler, callouts);
+  `data:` SVG (the navbar toggler, callouts); and there `font-src 'self' data:`, for the icon font
+  anchor.js embeds as a `data:` URL;
 - `object-src 'none'`, `base-uri 'none'`, `form-action 'self'`: no plugins, no `<base>` to re-point the
   relative addresses, the search form submits nowhere else.
 
@@ -125,7 +126,7 @@ def quarto_allowances(code: InlineCode, page: str) -> dict[str, tuple[str, ...]]
     if code.handlers:
         allowed += ["'unsafe-hashes'", source_hash(QUARTO_TOGGLER)]
     return {"script-src": ("'self'", *allowed), "style-src-elem": ("'self'", "'unsafe-inline'"),
-            "img-src": ("'self'", "data:")}
+            "img-src": ("'self'", "data:"), "font-src": ("'self'", "data:")}
 
 
 def _first(code: InlineCode) -> str:
