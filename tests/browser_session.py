@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route
 
 CHART_TIMEOUT_MS = 15_000
+# Every Content-Security-Policy violation of a page, recorded from its first script on (a blocked inline
+# script or style, a load from elsewhere): any one fails the browser tests.
+CSP_LISTENER = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
+  `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile || "?"}:${e.lineNumber} ${e.sample || ""}`.trim()));"""
+CSP_VIOLATIONS = "() => window.__cspViolations || []"
 CHARTS_DRAWN = """() => [...document.querySelectorAll(".chart-plot")]
   .every(plot => plot.classList.contains("chart-drawn") && plot.querySelector("svg.main-svg"))"""
 
@@ -79,18 +85,23 @@ class RequestLog:
 
 @dataclass
 class PageLog:
-    """What a page reported as an error: console errors, uncaught exceptions, failed responses, dialogs."""
+    """What a page reported as an error: console errors, uncaught exceptions, failed responses, dialogs, CSP violations."""
 
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
     def attach(self, page: Page) -> None:
-        """Listen to the page's console, errors, responses and dialogs (dismissing every dialog)."""
+        """Listen to the page's console, errors, responses, dialogs (dismissing each) and CSP violations."""
+        page.add_init_script(CSP_LISTENER)
         page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} ({r.failure})"))
         page.on("dialog", self._dialog)
+
+    def check_policy(self, page: Page) -> None:
+        """Add every Content-Security-Policy violation the page has reported so far to the errors."""
+        self.errors += [f"CSP: {violation}" for violation in page.evaluate(CSP_VIOLATIONS)]
 
     def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -116,6 +127,7 @@ def open_tab(context: BrowserContext, url: str, *, width: int = 1280, height: in
         page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
     except PlaywrightTimeout:
         log.errors.append(f"charts not all drawn {CHART_TIMEOUT_MS} ms after load")
+    log.check_policy(page)
     return Tab(page, log)
 
 

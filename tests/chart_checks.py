@@ -4,7 +4,8 @@ Written from the page's side, independent of the chart helper: it reads the figu
 HTML (or, in the browser tests, the figure data plotly holds in the page) and the CSV as a reader
 downloads it, and follows each point's row number (customdata) to the
 columns its trace names (meta), undoing only what the page does to text for plotly (HTML escaping
-and <br> line breaks).
+and <br> line breaks) and what the CSV does for spreadsheets (a byte-order mark; a "'" before text
+a spreadsheet would take for a formula).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import html
 import io
 import json
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -31,18 +33,27 @@ def shown_text(value: Any) -> Any:
     return html.unescape(value.replace("<br>", " ")) if isinstance(value, str) else value
 
 
+FORMULA = re.compile(r"[=+\-@\t\r]")  # OWASP: a cell starting so is a formula to a spreadsheet
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def in_spreadsheet_form(text: str) -> str:
+    """Return text as the CSV must hold it: with a leading "'" if a spreadsheet would run it, unless a number."""
+    return "'" + text if FORMULA.match(text) and not NUMBER.fullmatch(text) else text
+
+
 def same(plotted: Any, downloaded: Any) -> bool:
     """Compare a plotted value with a CSV cell (numbers as floats, blanks as None)."""
     if downloaded is None or (isinstance(downloaded, float) and math.isnan(downloaded)):
         return plotted is None
     if isinstance(plotted, (int, float)) and not isinstance(plotted, bool):
         return math.isclose(float(plotted), float(downloaded), rel_tol=0, abs_tol=1e-9)
-    return str(shown_text(plotted)) == str(downloaded)
+    return in_spreadsheet_form(str(shown_text(plotted))) == str(downloaded)
 
 
 def assert_plot_matches_csv(spec: dict[str, Any], csv_text: str) -> int:
     """Assert every plotted point equals its CSV row and every row is plotted; return the points checked."""
-    table = pd.read_csv(io.StringIO(csv_text), dtype=object, keep_default_na=False)
+    table = pd.read_csv(io.StringIO(csv_text.removeprefix("\ufeff")), dtype=object, keep_default_na=False)
     table = table.map(lambda v: None if v == "" else v)
     plotted_rows: list[int] = []
     for trace in spec["data"]:

@@ -154,6 +154,17 @@ def test_the_request_log_catches_and_stops_other_hosts(context: Local) -> None:
     assert requests.foreign == ["http://example.invalid/pixel.png"]
 
 
+def test_every_visit_reports_a_content_security_policy_violation(served_site: ServedSite, context: Local) -> None:
+    ctx, _ = context
+    probe = served_site.url("csp-probe.html")  # answered here, on the site's own origin
+    html = ("<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">"
+            "</head><body><script>window.ran = true</script></body></html>")
+    ctx.route(probe, lambda route: route.fulfill(body=html, content_type="text/html"))
+    tab = open_tab(ctx, probe)
+    assert tab.page.evaluate("() => window.ran") is None
+    assert [e for e in tab.log.errors if e.startswith("CSP: script-src-elem blocked inline")], tab.log.errors
+
+
 @pytest.mark.parametrize("width", [1280, NARROW])
 def test_axe_finds_no_serious_or_critical_violation(served_site: ServedSite, context: Local, width: int) -> None:
     ctx, _ = context

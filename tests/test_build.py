@@ -27,6 +27,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")  #
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 SCRIPT = "<script>alert(1)</script>"
+# A requester as issue 13 found it: shown by a bare inline str, it ran script on the charging page.
+REQUESTER = "Refuge <img src=x onerror=alert&lpar;document&period;domain&rpar;&sol;&sol;> @refuge-2023-blog $x$"
 
 
 def make_project(target: Path) -> Path:
@@ -38,6 +40,9 @@ def make_project(target: Path) -> Path:
     forces.write_text(forces.read_text(encoding="utf-8").replace(
         "avon-and-somerset,Avon and Somerset Constabulary,Avon and Somerset",
         f"avon-and-somerset,Avon and Somerset Constabulary,{SCRIPT}"), encoding="utf-8")
+    rounds = target / "data" / "foi_rounds.csv"
+    rounds.write_text(rounds.read_text(encoding="utf-8").replace(",Refuge,refuge-2023-blog,", f",{REQUESTER},refuge-2023-blog,"),
+                      encoding="utf-8")
     return target
 
 
@@ -86,6 +91,12 @@ def test_data_text_with_html_arrives_escaped(built):
         doc = soup(built, page)
         assert SCRIPT in doc.select_one("main").get_text(), page
         assert not any("alert" in (s.string or "") for s in doc.find_all("script")), page
+
+
+def test_an_inline_str_from_the_data_shows_as_text(built):
+    main = soup(built, "index.html").select_one("main")
+    assert f"sent by {REQUESTER} (a str" in main.get_text(" ", strip=True)
+    assert main.find("img") is None and main.select(".citation, .math") == []
 
 
 def test_executed_outputs_and_cell_options(built):

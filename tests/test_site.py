@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report.report.chart import PLOTLY_BUNDLE
+from ibsa_report.report.chart import PLOTLY_BUNDLE, PLOTLY_CSS
 from ibsa_report.sources import SITE
 from ibsa_report.release.citation import read_version
 from ibsa_report.site.downloads import DATASET_ZIP
@@ -19,6 +19,8 @@ from quarto_lite.project import read_config
 from chart_checks import assert_plot_matches_csv, figure_spec
 from conftest import ROOT
 
+STRICT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+                 "base-uri 'none'; form-action 'self'")
 CHARTLESS = {"chapters/methods.html"}  # methods needs no chart; the landing page shows one too
 
 
@@ -67,6 +69,26 @@ def test_plotly_comes_once_from_the_site_and_nothing_from_other_hosts(site: Path
     external = [u for u in (el.get("src") or el.get("href") for el in fetched) if urlparse(u).netloc or urlparse(u).scheme]
     assert external == [], f"{page} fetches from other hosts: {external}"
     assert not doc.select("script:not([src]):not([type='application/json'])"), "inline script found"
+
+
+def test_every_live_page_carries_the_strict_content_security_policy_first(site: Path) -> None:
+    live = [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "v"]
+    assert {"404.html", "index.html", "CHANGELOG.html"} <= {p.relative_to(site).as_posix() for p in live}
+    for path in live:
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        (meta,) = doc.select('meta[http-equiv="Content-Security-Policy"]')
+        assert meta["content"] == STRICT_POLICY, path
+        assert doc.head.find_all(True)[:2] == [doc.head.find("meta", charset=True), meta], path
+        assert doc.select("[style]") == [] and doc.find_all("style") == [], f"{path}: inline style"
+
+
+@pytest.mark.parametrize("page", pages())
+def test_charts_link_plotly_rules_so_plotly_writes_no_style(site: Path, page: str) -> None:
+    doc = soup(site, page)
+    links = doc.select("link#plotly\\.js-style-global.no-inline-styles[rel=stylesheet]")
+    assert len(links) == (1 if doc.select("figure.chart") else 0)
+    for link in links:
+        assert local_target(site, page, link["href"]) == site / PLOTLY_CSS
 
 
 def test_the_served_plotly_bundle_exists(site: Path) -> None:

@@ -16,7 +16,10 @@ from typing import Any
 from quarto_lite.qmd import Cell, Markdown, QmdDocument, find_inline, unescape_inline
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
+# ASCII punctuation pandoc's Markdown can read as markup, backslash-escaped in literal text (quotes are
+# left to pandoc's smart typography); &, < and > become entities, so no raw HTML can start.
+MARKUP = frozenset("\\`*_{}[]()#+-.!|~^@$:=")
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SVG_TAG = re.compile(r"<svg\b")
 # ipykernel names each cell's code <tmp>/ipykernel_<pid>/<hash>.py; the pid changes every run.
 # A match may start only where a run of path characters starts (the look-behind), so each run is
@@ -71,9 +74,27 @@ def format_inline(data: Mapping[str, Any]) -> str:
 
 
 def _plain_inline(text: str) -> str:
-    """Show a string's value without quotes (markdown-escaped); anything else as printed."""
+    """Show text/plain as literal text: a str without its quotes, anything else as printed; never as markup.
+
+    Quarto 1.7.34 (jupyter-inline.ts) strips a str's quotes and backslash-escapes a few characters, but
+    leaves '<', '&', '@' and '$' alone, so a str holding HTML, a citation or a formula becomes one.
+    """
     value = _literal_str(text)
-    return text if value is None else _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return literal_text(text if value is None else value)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape text so that pandoc's Markdown shows it as written: no markup, raw HTML, citation or formula.
+
+    Each line loses the white space at its ends, which could make it a code block or a line break.
+    """
+    return "\n".join("".join(ENTITIES.get(ch) or ("\\" + ch if ch in MARKUP else ch) for ch in line.strip())
+                     for line in str(text).splitlines())
+
+
+def literal_text(text: str) -> str:
+    """Escape text as escape_markdown does, on one line: runs of white space (line breaks too) become one space."""
+    return escape_markdown(" ".join(str(text).split()))
 
 
 def _literal_str(text: str) -> str | None:

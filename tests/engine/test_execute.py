@@ -9,6 +9,7 @@ pure rendering functions with hand-written outputs. Expected Markdown is written
 from __future__ import annotations
 
 import base64
+from html import escape
 import re
 import struct
 import zlib
@@ -18,6 +19,7 @@ import pytest
 
 from quarto_lite.execute import MAX_OUTPUT_CHARS, CellError, cell_options_by_block, execute_document, merge_options
 from quarto_lite.outputs import RunResults, format_inline, merge_streams, raw_block, render_document
+from quarto_lite.pandoc_render import render_markdown
 from quarto_lite.qmd import parse_qmd
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "qmd"
@@ -347,11 +349,11 @@ def test_merge_streams_joins_runs_and_puts_stdout_first() -> None:
     ({"text/plain": "'Ada'"}, "Ada"),
     ({"text/plain": '"it\'s"'}, "it's"),
     ({"text/plain": "'a\\\\b'"}, "a\\\\b"),
-    ({"text/plain": "'England & Wales, 2019-20'"}, "England & Wales, 2019\\-20"),
+    ({"text/plain": "'England & Wales, 2019-20'"}, "England &amp; Wales, 2019\\-20"),
     ({"text/plain": "42"}, "42"),
-    ({"text/plain": "3.5"}, "3.5"),
+    ({"text/plain": "3.5"}, "3\\.5"),
     ({"text/plain": "None"}, "None"),
-    ({"text/plain": "['a', 'b']"}, "['a', 'b']"),
+    ({"text/plain": "['a', 'b']"}, "\\['a', 'b'\\]"),
     ({"text/plain": "<Markdown>", "text/markdown": "**b**"}, "**b**"),
     ({"text/plain": "<HTML>", "text/html": "<i>x</i>"}, "`<i>x</i>`{=html}"),
 ])
@@ -406,3 +408,22 @@ def test_a_bad_execute_timeout_is_refused(tmp_path: Path, value: object) -> None
         execute_document(parse_qmd(text), page="page.qmd", cwd=tmp_path, kernel_name="no-such-kernel",
                          defaults={"timeout": value})
     assert str(info.value) == f"page.qmd: execute.timeout: expected a number of seconds greater than 0 (found {value!r})"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Refuge <img src=x onerror=alert(1)>", "Refuge &lt;img src\\=x onerror\\=alert\\(1\\)&gt;"),
+    ("<details open ontoggle=alert(1)>", "&lt;details open ontoggle\\=alert\\(1\\)&gt;"),
+    ("see @refuge-2023-blog", "see \\@refuge\\-2023\\-blog"),
+    ("$x^2$ <!-- c", "\\$x\\^2\\$ &lt;\\!\\-\\- c"),
+    ("[a](javascript:alert(1))", "\\[a\\]\\(javascript\\:alert\\(1\\)\\)"),
+    ("two\n\n    lines", "two lines"),
+])
+def test_an_inline_str_is_shown_as_literal_text(value: str, expected: str) -> None:
+    # Quarto 1.7.34 leaves '<', '&', '@' and '$' unescaped in a str, so HTML, citations and math would pass.
+    assert format_inline({"text/plain": repr(value)}) == expected
+
+
+def test_an_inline_str_renders_as_the_text_it_holds(tmp_path: Path) -> None:
+    value = 'Refuge <img src=x onerror=alert(1)> @refuge $x$ <!-- *em* [l](javascript:x) & &amp;'
+    html = render_markdown(f"Requested by {format_inline({'text/plain': repr(value)})}.\n").html
+    assert html.strip() == f"<p>Requested by {escape(value, quote=False)}.</p>"

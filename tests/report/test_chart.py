@@ -192,3 +192,25 @@ def test_in_a_build_the_csv_goes_to_the_build_s_own_folder(page: Path, tmp_path:
     make()
     assert (tmp_path / ".staging-1" / "downloads" / "chart-sample.csv").is_file()
     assert not (page / "_downloads").exists()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.invalid","x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def test_text_a_spreadsheet_would_run_is_neutralised_in_the_csv_and_numbers_stay_numbers(page: Path) -> None:
+    data = pd.DataFrame({"Label": FORMULAS + ["-1.5"], "Value": [-1.5, -2, 0, 1, 2, 3, -4]})
+    c = chart("chart-sample", data, [Series("Values", x="Label", y="Value", kind="bar")], Axes(x_title="", y_title=""),
+              caption="Formulas", source="Tests", alt="Bars")
+    raw = (page / "_downloads" / "chart-sample.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark: Excel on Windows would misread curly quotes"
+    rows = pd.read_csv(page / "_downloads" / "chart-sample.csv", dtype=object, keep_default_na=False)
+    assert rows["Label"].tolist() == ["'" + f for f in FORMULAS] + ["-1.5"]
+    assert rows["Value"].tolist() == ["-1.5", "-2.0", "0.0", "1.0", "2.0", "3.0", "-4.0"]
+    assert assert_plot_matches_csv(figure_spec(parse(c).select_one("figure.chart")), raw.decode("utf-8")) == 7
+
+
+def test_the_check_catches_a_formula_left_as_it_is(page: Path) -> None:
+    c = make(data=pd.DataFrame({"Group": ["a"], "Label": ["=1+2"], "Value": [1.0], "Low": [0.0], "High": [2.0]}))
+    csv = (page / "_downloads" / "chart-sample.csv").read_text(encoding="utf-8").replace("'=1+2", "=1+2")
+    with pytest.raises(AssertionError, match="'=1\\+2'"):
+        assert_plot_matches_csv(figure_spec(parse(c).select_one("figure.chart")), csv)

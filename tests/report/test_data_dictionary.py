@@ -92,7 +92,7 @@ def test_resource_card_names_file_source_licence_and_missing_values(descriptor: 
     ("foi_rounds", "forces_asked", "required; minimum 0"),
     ("forces", "name", "required; minimum length 1"),
     ("sources", "source_id", "required; pattern ^[a-z0-9][a-z0-9-]*$"),
-    ("sources", "url", "format uri"),
+    ("sources", "url", "pattern ^(https?://[^\\s/<>\"]+[^\\s<>\"]*|unknown)$; format uri"),
     ("sources", "title", ""),
 ])
 def test_constraints_in_words(descriptor: dict[str, Any], resource: str, column: str, expected: str) -> None:
@@ -162,7 +162,8 @@ def test_fields_table_html_is_escaped(planted: dict[str, Any]) -> None:
 
 
 def test_link_quotes_the_address_and_refuses_other_schemes() -> None:
-    assert dd.link("a", "https://example.org/a b)c") == "[a](https://example.org/a%20b%29c)"
+    assert dd.link("a", "https://example.org/a(b)c") == "[a](https://example.org/a%28b%29c)"
+    assert dd.link("a", "https://example.org/a b") == "a"  # not a web address (fmt.web_address)
     assert dd.link("a", "javascript:alert(1)") == "a"
     assert dd.link("a", "") == "a"
 

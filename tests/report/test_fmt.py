@@ -62,6 +62,19 @@ def test_p_values(p: float, shown: str) -> None:
     assert fmt.p_value(p) == shown
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<script>", "vbscript:x",
+                                 "https:no-host", "https://a.example/ x", "https://a.example/\tx", " https://a.example/",
+                                 "//a.example/"])
+def test_web_address_refuses_anything_but_an_http_s_address_with_a_host(url: str) -> None:
+    with pytest.raises(ValueError, match="not a web address"):
+        fmt.web_address(url)
+
+
+def test_web_address_percent_encodes_what_could_end_an_attribute_or_a_markdown_link() -> None:
+    assert fmt.web_address("https://a.example/p?q=1&r='x'") == "https://a.example/p?q=1&r='x'"
+    assert fmt.web_address('https://a.example/"><(x)é') == "https://a.example/%22%3E%3C%28x%29%C3%A9"
+
+
 def test_a_missing_value_shows_as_a_dash_in_every_kind_of_column():
     frame = pd.DataFrame({"n": pd.array([4, None], dtype="Int64"), "x": [11.5, float("nan")],
                           "s": pd.array(["a", None], dtype="string"), "o": ["<b>", None]})

@@ -13,6 +13,7 @@ import pandas as pd
 import pypandoc
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from ibsa_report.site.bibliography import UNKNOWN_TITLE, bibliography_text, csl_items, read_sources, write_bibliography
 from quarto_lite.pandoc_render import render_markdown
@@ -113,9 +114,12 @@ def test_items_are_sorted_by_id() -> None:
 
 @pytest.fixture
 def written(project: Path, tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
-    """Write the real registry's bibliography; return the path and the parsed items."""
+    """Write the real registry's bibliography; return the path and its items (as csl_items gives them, unescaped)."""
     out = write_bibliography(project, tmp_path / "out" / "references.yaml")
-    return out, yaml.safe_load(out.read_text(encoding="utf-8").removeprefix("---\n").removesuffix("---\n"))["references"]
+    written = yaml.safe_load(out.read_text(encoding="utf-8").removeprefix("---\n").removesuffix("---\n"))["references"]
+    items = csl_items(read_sources(project / "data" / "sources.csv"))
+    assert [i["id"] for i in written] == [i["id"] for i in items]
+    return out, items
 
 
 def test_real_registry_converts_with_every_id(project: Path, written: tuple[Path, list[dict[str, Any]]]) -> None:
@@ -168,3 +172,32 @@ def test_pandoc_without_a_format_reads_every_item(written: tuple[Path, list[dict
     for item in items:
         assert read[item["id"]]["type"] == item["type"]
         assert read[item["id"]].get("container-title") == item.get("container-title")
+
+
+# --- hostile text in the registry -------------------------------------------------------------------
+
+HOSTILE = 'T <img src=x onerror=alert(1)> *em* [l](javascript:alert(2)) $x$ @refuge-2023-blog <!-- c'
+
+
+def test_text_in_the_registry_shows_as_written_in_the_reference_list(tmp_path: Path) -> None:
+    """Pandoc reads a YAML bibliography's strings as Markdown: unescaped, this title ran script."""
+    items = csl_items(frame({"source_id": "x", "csl_type": "webpage", "title": HOSTILE, "publisher": "P <b>b</b>",
+                             "author": "Doe <i>x</i>, Jane $y$", "url": "https://example.org/a_b*c"}))
+    (tmp_path / "refs.yaml").write_text(bibliography_text(items), encoding="utf-8")
+    html = render_markdown("Text [@x].\n", bibliography=tmp_path / "refs.yaml").html
+    entry = element_text(html, "ref-x").casefold()  # the style capitalises the title's words
+    for shown in (HOSTILE, "P <b>b</b>", "Doe <i>x</i>", "Jane $y$"):
+        assert shown.casefold() in entry, shown
+    assert not {"img", "em", "b", "i", "math"} & {tag for tag in _tags(html)}
+    assert [a["href"] for a in BeautifulSoup(html, "html.parser").select(".csl-entry a")] == ["https://example.org/a_b*c"]
+
+
+def _tags(html: str) -> set[str]:
+    """Return the names of the elements in an HTML fragment, but for the ones every entry has."""
+    return {tag.name for tag in BeautifulSoup(html, "html.parser").find_all(True)} - {"span", "div", "p", "a"}
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(3)", "data:text/html,x"])
+def test_an_address_that_is_not_a_web_address_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=r"^data/sources.csv: source 'x': url: not a web address"):
+        one(url=url)

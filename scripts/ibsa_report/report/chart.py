@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,12 +36,17 @@ from ibsa_report.report.fmt import table_markup
 from ibsa_report.templating import template_env
 
 PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
+# plotly.js's style rules as a file (ibsa_report.dev.plotly_css), linked so that plotly adds no inline <style>.
+PLOTLY_CSS = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
 CHART_SCRIPT = "assets/charts.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
 CHART_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 CHARTS_MODE = "IBSA_CHARTS"  # environment: "site" (the default) or "plotly-default" (the bench baseline)
 CHARTS_MODES = ("site", "plotly-default")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 _page: dict[str, Any] = {"loader": False, "ids": set()}  # one kernel renders one page
 
@@ -129,9 +135,28 @@ def check_chart_id(chart_id: str) -> None:
 
 
 def write_csv(data: pd.DataFrame, path: Path) -> None:
-    """Write the plotted data as UTF-8 CSV with a header row and Unix line ends."""
+    """Write the plotted data as CSV for spreadsheets: UTF-8 with a BOM, a header row, CRLF line ends.
+
+    The BOM makes Excel on Windows read the file as UTF-8 (curly quotes, en dashes); each text cell goes
+    through spreadsheet_text, so that none is read as a formula. CRLF is RFC 4180's line end, and with it
+    the csv module quotes a cell holding a carriage return (with "\n" alone it would split the row).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    data.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    safe = data.copy()
+    for column in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[column] = safe[column].map(spreadsheet_text)
+    safe.to_csv(path, index=False, lineterminator="\r\n", encoding="utf-8-sig")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """Neutralise a text cell a spreadsheet would run as a formula: prefix "'" (OWASP's rule for CSV injection).
+
+    Text beginning with =, +, -, @, a tab or a carriage return is prefixed; numbers (a negative number
+    too, or text that is just a number) stay as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER_TEXT.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def plot_text(value: Any) -> Any:
@@ -225,5 +250,6 @@ def chart_html(c: Chart) -> str:
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
         chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
-        csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, script=c.root + CHART_SCRIPT,
+        csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, plotly_css=c.root + PLOTLY_CSS,
+        script=c.root + CHART_SCRIPT,
     )

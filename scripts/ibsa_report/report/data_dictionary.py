@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import Markdown
 
-from ibsa_report.report.fmt import escape_markdown, one_line
+from ibsa_report.report.fmt import URL_SAFE, escape_markdown, one_line, web_address
 from ibsa_report.report.tables import html_table
 
 Descriptor = Mapping[str, Any]
@@ -23,7 +23,6 @@ Resource = Mapping[str, Any]
 
 DOWNLOADS = "../downloads/"  # the site's downloads/ folder, seen from a chapter
 DATASET_ZIP = "ibsa-report-data.zip"  # the whole data package, written there by the post-render step
-URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"  # kept as they are in a link target; anything else is percent-encoded
 FIELD_COLUMNS = ["Column", "Title", "Type", "Description", "Constraints", "Key"]
 
 
@@ -99,10 +98,12 @@ def resources_frame(descriptor: Descriptor) -> pd.DataFrame:
 
 
 def link(text: str, url: str) -> str:
-    """Return a Markdown link to an http(s) address, or the text alone for any other address."""
-    if urlparse(url).scheme not in ("http", "https"):
+    """Return a Markdown link to an http(s) address (fmt.web_address), or the text alone for any other address."""
+    try:
+        target = web_address(url)
+    except ValueError:
         return one_line(text)
-    return f"[{one_line(text)}]({quote(url, safe=URL_SAFE)})"
+    return f"[{one_line(text)}]({target})"
 
 
 def source_markdown(source: Mapping[str, Any], citable: Iterable[str] = ()) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Rational
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from IPython.display import Markdown
+
+from quarto_lite.outputs import escape_markdown as literal_markdown, literal_text
 
 DATE_FORMATS = {4: ("%Y", "%Y"), 7: ("%Y-%m", "%B %Y"), 10: ("%Y-%m-%d", "%-d %B %Y")}
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
@@ -93,37 +96,48 @@ def of(k: int, n: int | None) -> str:
     return f"{count(k)} of {count(n)}"
 
 
-MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~^@$"
-
-
 def escape_markdown(value: object) -> str:
-    """Escape text so that Markdown shows it as written: no tags, citations (@) or emphasis."""
-    escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escaped)
+    """Escape text so that Markdown shows it as written: no tags, citations (@), formulas or emphasis."""
+    return literal_markdown(str(value))
 
 
 def one_line(value: object) -> str:
     """Escape text for Markdown with its runs of white space folded to one space (a heading, a list item)."""
-    return escape_markdown(" ".join(str(value).split()))
+    return literal_text(str(value))
 
 
 def text(value: object) -> Markdown:
-    """Wrap data text for an inline expression, escaped once.
+    """Wrap data text for an inline expression, escaped once and on one line.
 
     Both Quarto and the built-in engine insert a text/markdown value as it is, so the escaping here
-    is the only escaping (a plain str would be escaped again, and Quarto's escape leaves '<' alone).
+    is the only escaping. (A plain str is escaped too, by the formatter ibsa_report installs in the
+    kernel: Quarto's own escape of a str leaves '<', '@' and '$' alone.)
     """
-    return Markdown(escape_markdown(value))
+    return Markdown(one_line(value))
+
+
+WEB_SCHEMES = ("https", "http")
+URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"  # kept as they are in a link target; anything else is percent-encoded
+
+
+def web_address(url: object) -> str:
+    """Return an address from data/ as a link target: http(s) with a host, percent-encoded; else raise ValueError.
+
+    The one check every link built from data/ goes through (the support line, the bibliography, the
+    data dictionary, fmt.link): a `javascript:` or `data:` address never becomes a link.
+    """
+    address = str(url)
+    parts = urlsplit(address)
+    if (parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc
+            or any(ch.isspace() or not ch.isprintable() for ch in address)):
+        raise ValueError(f"not a web address (https://…): {address!r}")
+    return quote(address, safe=URL_SAFE)
 
 
 def link(url: object) -> Markdown:
-    """Link a web address from data/, shown without its scheme; only http(s) addresses are linked."""
-    address = str(url)
-    scheme, sep, rest = address.partition("://")
-    if not sep or scheme.lower() not in ("https", "http") or not rest:
-        raise ValueError(f"not a web address (https://…): {address!r}")
-    shown = escape_markdown(rest.rstrip("/"))
-    target = address.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    """Link a web address from data/ (checked by web_address), shown without its scheme."""
+    target = web_address(url)
+    shown = escape_markdown(str(url).split("://", 1)[1].rstrip("/"))
     return Markdown(f"[{shown}](<{target}>)")
 
 
@@ -150,4 +164,7 @@ def table_markup(frame: pd.DataFrame) -> str:
         return repr(float(value)) if isinstance(value, float) else str(value)
 
     shown = pd.DataFrame({column: [cell(v) for v in frame[column]] for column in frame.columns})
-    return shown.to_html(index=False, escape=True, border=0, classes="data-table")
+    markup = shown.to_html(index=False, escape=True, border=0, classes="data-table")
+    # pandas aligns the header row with a style attribute, which the Content-Security-Policy refuses
+    # (style-src 'self'); the stylesheet aligns th.
+    return markup.replace('<tr style="text-align: right;">', "<tr>")

@@ -10,6 +10,11 @@ loses item types (``post-weblog``, ``speech``) and container titles of web pages
 Unconfirmed details (the word ``unknown`` in the registry) are left out of the entry, never guessed.
 The one exception is an unknown title, which becomes the literal ``[title unknown]`` so that the
 entry can still be recognised in the reference list.
+
+Pandoc reads every string of a YAML bibliography as Markdown (as it reads a metadata block), so the
+file holds each text escaped (``fmt.escape_markdown``): a title with HTML, a link, ``$…$`` or ``@key``
+in it shows as written. The address is the exception: pandoc takes ``URL`` as it is, and it must be an
+http(s) address (``fmt.web_address``), since citeproc links it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 import yaml
+
+from ibsa_report.report.fmt import escape_markdown, web_address
 
 SOURCES = Path("data") / "sources.csv"
 UNKNOWN = "unknown"
@@ -46,10 +53,26 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: item["id"])
 
 
+VERBATIM = ("id", "type", "URL")  # CSL variables pandoc does not read as Markdown
+
+
 def bibliography_text(items: list[dict[str, Any]]) -> str:
-    """Return CSL YAML items as a YAML metadata block holding ``references``."""
-    body = yaml.safe_dump({"references": items}, allow_unicode=True, sort_keys=True, width=1_000_000)
+    """Return CSL YAML items as a YAML metadata block holding ``references``, every text escaped for Markdown."""
+    escaped = [{key: value if key in VERBATIM else markdown_values(value) for key, value in item.items()}
+               for item in items]
+    body = yaml.safe_dump({"references": escaped}, allow_unicode=True, sort_keys=True, width=1_000_000)
     return "---\n" + body + "---\n"
+
+
+def markdown_values(value: Any) -> Any:
+    """Escape every string in a CSL value (a text, a list of names, a date) so that Markdown shows it as written."""
+    if isinstance(value, str):
+        return escape_markdown(value)
+    if isinstance(value, dict):
+        return {key: markdown_values(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [markdown_values(v) for v in value]
+    return value
 
 
 def write_bibliography(project: Path, out: Path) -> Path:
@@ -75,6 +98,11 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
         value = _known(row.get(column))
         if value is not None:
             item[variable] = value
+    if "URL" in item:
+        try:
+            web_address(item["URL"])
+        except ValueError as exc:
+            raise ValueError(f"data/sources.csv: source {source_id!r}: url: {exc}") from None
     authors = _known(row.get("author"))
     if authors is not None:
         item["author"] = csl_names(authors)

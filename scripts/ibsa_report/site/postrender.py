@@ -4,7 +4,8 @@
 2. citation: downloads/citation.bib and the "Cite this" block on every page;
 3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
    _site.old-* a crashed build left), versions.json and the version switcher on every page;
-4. .nojekyll, so that GitHub Pages serves every file as it is.
+4. the Content-Security-Policy of every live page (site/csp.py), once the pages are final;
+5. .nojekyll, so that GitHub Pages serves every file as it is.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from pathlib import Path
 from ibsa_report.release import versions
 from ibsa_report.release.archives import archive_sources, carry_archives
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
+from ibsa_report.site.csp import add_policies
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.downloads import publish_downloads
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE
+
+NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switchers leave it out
+
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
@@ -27,6 +32,7 @@ def postrender(root: Path, out: Path) -> None:
     add_cite_blocks(versions.html_pages(out), out, citation)
     carry_archives(archive_sources(root, out), out)
     versions.publish_index(out, citation.version)
+    add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
     (out / ".nojekyll").touch()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ibsa_report.site.bibliography import write_bibliography
 from ibsa_report.evidence.frames import load
+from ibsa_report.report.fmt import web_address
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import downloads_dir
 from ibsa_report.templating import template_env
@@ -27,15 +28,22 @@ def prepare(root: Path) -> None:
 
 
 def support_html(service: dict[str, str]) -> str:
-    """Render the line pointing readers to a support service (values escaped)."""
-    return template_env().get_template("support.html").render(service=service)
+    """Render the line pointing readers to a support service: values escaped, the link an http(s) address.
+
+    Raise ValueError, naming the address, for any other (a `javascript:` link would be on every page).
+    """
+    return template_env().get_template("support.html").render(service=service, href=web_address(service["url"]))
 
 
 def write_support(root: Path, target: Path) -> None:
     """Write the support line for every page from the first service in data/support_services.csv."""
     service = load(root)["support_services"].iloc[0].astype(str).to_dict()
+    try:
+        html = support_html(service)
+    except ValueError as exc:
+        raise ValueError(f"data/support_services.csv:2:url: {exc}") from None
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(support_html(service), encoding="utf-8")
+    target.write_text(html, encoding="utf-8")
 
 
 if __name__ == "__main__":
