@@ -11,7 +11,7 @@ from conftest import edit, validate_errors
 DESCRIPTOR = "datapackage.json"
 FORCES = b'"name": "forces",\n      "path": "forces.csv",'
 SUMMARY = "Error: 1 problem(s) in data/; fix them and run again"
-OUTSIDE = "data/datapackage.json:135:resources[1].path: a resource's path must name a file inside data/; the file was not read "
+OUTSIDE = "data/datapackage.json:138:resources[1].path: a resource's path must name a file inside data/; the file was not read "
 
 
 @pytest.mark.parametrize(("path", "error"), [
@@ -70,17 +70,17 @@ CANNOT_READ = "the data package description is invalid: resource forces cannot b
 
 @pytest.mark.parametrize(("old", "new", "error"), [
     (b'"path": "forces.csv",', b'"file": "forces.csv",',
-     f'data/datapackage.json:133:resources[1].path: {CANNOT_READ} (found "", expected the name of its CSV file in data/)'),
+     f'data/datapackage.json:136:resources[1].path: {CANNOT_READ} (found "", expected the name of its CSV file in data/)'),
     (b'"path": "forces.csv",', b'"path": ["forces.csv"],',
-     f'data/datapackage.json:135:resources[1].path: {CANNOT_READ} (found "a list", expected the name of its CSV file in data/)'),
+     f'data/datapackage.json:138:resources[1].path: {CANNOT_READ} (found "a list", expected the name of its CSV file in data/)'),
     (b'"name": "forces",', b'"name": "foi_rounds",',
-     'data/datapackage.json:134:resources[1].name: the data package description is invalid: resource foi_rounds cannot be read '
+     'data/datapackage.json:137:resources[1].name: the data package description is invalid: resource foi_rounds cannot be read '
      '(found "foi_rounds", expected a name no other resource has)'),
     (b'"name": "forces",', b'"name": "foi_rounds",',
-     'data/datapackage.json:191:resources[2].name: the data package description is invalid: resource foi_rounds cannot be read '
+     'data/datapackage.json:194:resources[2].name: the data package description is invalid: resource foi_rounds cannot be read '
      '(found "foi_rounds", expected a name no other resource has)'),
     (b'"schema": {', b'"table": {',
-     f'data/datapackage.json:133:resources[1].schema: {CANNOT_READ} (found "", expected a Table Schema (an object with fields))'),
+     f'data/datapackage.json:136:resources[1].schema: {CANNOT_READ} (found "", expected a Table Schema (an object with fields))'),
 ], ids=["no-path", "path-a-list", "duplicate-name", "duplicate-name-again", "no-schema"])
 def test_a_resource_the_checks_cannot_read_is_one_line(project: Path, old: bytes, new: bytes, error: str) -> None:
     edit(project, DESCRIPTOR, old, new, after=FORCES)
