@@ -110,12 +110,22 @@ def test_a_broken_source_is_one_line_and_the_site_stays(small: Path, case: str) 
     assert result.stderr == f"Error: {error}\n"
 
 
+FORCES_PATH, SCHEMA = '"path": "forces.csv"', '"schema"'
+
+
+def package_line(text: str, after: str | None = None) -> int:
+    """The line of data/datapackage.json holding text (the first after `after`), counted from 1."""
+    lines = (ROOT / "data" / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
+
+
 @pytest.mark.parametrize(("change", "error"), [
     (lambda p: edit(p, "datapackage.json", b'"path": "forces.csv"', b'"path": "../../../../../../etc/passwd"'),
-     "data/datapackage.json:135:resources[1].path: a resource's path must name a file inside data/; the file was not read "
+     f"data/datapackage.json:{package_line(FORCES_PATH)}:resources[1].path: a resource's path must name a file inside data/; the file was not read "
      '(found "../../../../../../etc/passwd", expected a file name inside data/, such as forces.csv)'),
     (lambda p: edit(p, "datapackage.json", b'        "primaryKey": [\n          "force_id"\n        ],\n', b"", after=b'"name": "forces"'),
-     "data/datapackage.json:149:resources[1].schema.primaryKey: the schema of forces is weaker than the report's checks rely on; "
+     f"data/datapackage.json:{package_line(SCHEMA, after=FORCES_PATH)}:resources[1].schema.primaryKey: the schema of forces is weaker than the report's checks rely on; "
      'the table was not read (found "", expected primaryKey force_id)'),
     (lambda p: edit(p, "forces.csv", b"derbyshire,Derbyshire Constabulary,", "derbyshire,Derbyshire\u202e,".encode()),
      "data/forces.csv:9:name: the value contains a Unicode bidirectional control, which would reorder the text around it on "
