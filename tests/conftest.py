@@ -74,6 +74,13 @@ def quarto_schema_dir() -> Path:
     return found
 
 
+def package_line(text: str, after: str | None = None) -> int:
+    """The line of the real data/datapackage.json holding text (the first after `after`), counted from 1."""
+    lines = (ROOT / "data" / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
+
+
 def edit(project: Path, name: str, old: bytes, new: bytes, after: bytes = b"") -> None:
     """Replace one exact occurrence of old with new in data/<name> (with after: the first one after that text)."""
     path = project / "data" / name

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from ibsa_report.cli import cli
 from ibsa_report.sources import SITE
 
-from conftest import ROOT, edit, tree_hashes
+from conftest import ROOT, edit, package_line, tree_hashes
 
 QUARTO_YML = """project:
   type: website
@@ -111,13 +111,6 @@ def test_a_broken_source_is_one_line_and_the_site_stays(small: Path, case: str) 
 
 
 FORCES_PATH, SCHEMA = '"path": "forces.csv"', '"schema"'
-
-
-def package_line(text: str, after: str | None = None) -> int:
-    """The line of data/datapackage.json holding text (the first after `after`), counted from 1."""
-    lines = (ROOT / "data" / "datapackage.json").read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
-    return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
 
 
 @pytest.mark.parametrize(("change", "error"), [

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, validate_errors
+from conftest import edit, package_line, validate_errors
 
 DESCRIPTOR = "datapackage.json"
 FORCES = b'"name": "forces",\n      "path": "forces.csv",'
 SUMMARY = "Error: 1 problem(s) in data/; fix them and run again"
-OUTSIDE = "data/datapackage.json:138:resources[1].path: a resource's path must name a file inside data/; the file was not read "
+FORCES_PATH = '"path": "forces.csv"'
+OUTSIDE = f"data/datapackage.json:{package_line(FORCES_PATH)}:resources[1].path: a resource's path must name a file inside data/; the file was not read "
 
 
 @pytest.mark.parametrize(("path", "error"), [
