@@ -47,7 +47,7 @@ def make(chart_id: str = "chart-sample", data: pd.DataFrame | None = None):
                  [Series("Group a", x="Value", y="Label", where=("Group", "a"), error=("Low", "High"), text="Group"),
                   Series("Group b", x="Value", y="Label", kind="bar", where=("Group", "b"))],
                  Axes(x_title="Value <i>", y_title="", horizontal=True, wrap=20),
-                 caption=f"Caption {SCRIPT}", source=f"Source {SCRIPT}", alt=f"Alt {SCRIPT}")
+                 title=f"Title {SCRIPT}", source=f"Source {SCRIPT}", alt=f"Alt {SCRIPT}")
 
 
 def parse(c) -> BeautifulSoup:
@@ -100,7 +100,7 @@ def test_labels_are_escaped_everywhere(page: Path) -> None:
     trace = figure_spec(doc.select_one("figure.chart"))["data"][0]
     assert trace["y"][0] == "&lt;script&gt;alert(1)&lt;/script&gt;"  # plotly shows entities as text
     assert "<b>" not in trace["y"][1] and shown_text(trace["y"][1]) == "Tom & Jerry <b>bold</b>"
-    assert doc.select_one("figcaption").get_text().startswith(f"Caption {SCRIPT}")
+    assert doc.select_one("figcaption").get_text().startswith(f"Title {SCRIPT}")
     assert doc.select_one(".chart-source").get_text() == f"Source: Source {SCRIPT}"
     assert doc.select_one(".chart-plot")["aria-label"] == f"Alt {SCRIPT}"
     assert doc.select_one("details table td:nth-of-type(2)").get_text() == SCRIPT
@@ -162,7 +162,7 @@ def test_relative_root_from_pages_at_each_depth(tmp_path: Path) -> None:
 def test_missing_values_are_blank_in_the_csv_and_null_in_the_plot(page: Path) -> None:
     data = pd.DataFrame({"Series": ["x", "y"], "Name": ["n1", None], "N": [1, 2], "Rate": [0.5, 0.25]})
     c = chart("chart-gaps", data, [Series("x", x="N", y="Rate", text="Name")], Axes("N", "Rate"),
-              caption="c", source="s", alt="a")
+              title="c", source="s", alt="a")
     assert (page / "_downloads" / "chart-gaps.csv").read_text(encoding="utf-8").splitlines()[2] == "y,,2,0.25"
     assert c.figure["data"][0]["text"] == ["n1", None]
     assert "–" in parse(c).select("details td")[5].get_text()
@@ -200,7 +200,7 @@ FORMULAS = ['=HYPERLINK("http://evil.invalid","x")', "+1+2", "-2+3", "@SUM(A1)",
 def test_text_a_spreadsheet_would_run_is_neutralised_in_the_csv_and_numbers_stay_numbers(page: Path) -> None:
     data = pd.DataFrame({"Label": FORMULAS + ["-1.5"], "Value": [-1.5, -2, 0, 1, 2, 3, -4]})
     c = chart("chart-sample", data, [Series("Values", x="Label", y="Value", kind="bar")], Axes(x_title="", y_title=""),
-              caption="Formulas", source="Tests", alt="Bars")
+              title="Formulas", source="Tests", alt="Bars")
     raw = (page / "_downloads" / "chart-sample.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark: Excel on Windows would misread curly quotes"
     rows = pd.read_csv(page / "_downloads" / "chart-sample.csv", dtype=object, keep_default_na=False)

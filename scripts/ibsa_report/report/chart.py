@@ -1,4 +1,4 @@
-"""The one chart helper: a plotly figure with its caption, source, alt text, permalink, CSV and table.
+"""The one chart helper: a plotly figure with its title, subtitle, source, note, alt text, permalink, CSV and table.
 
 Every chart on the site is made here, from a tidy frame that holds exactly the plotted data:
 - each trace plots rows of that frame; its `customdata` holds their row numbers and its `meta` names
@@ -90,11 +90,14 @@ class Chart:
     chart_id: str
     data: pd.DataFrame
     figure: dict[str, Any]
-    caption: str
+    title: str
     source: str
     alt: str
     root: str
     loader: bool
+    subtitle: str = ""
+    note: str = ""
+    how_to_read: str = ""
 
     def html(self) -> str:
         """Return the chart's HTML."""
@@ -106,9 +109,14 @@ class Chart:
         return raw_block(chart_html(self))
 
 
-def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, caption: str,
-          source: str, alt: str, start: Path | None = None) -> Chart:
-    """Make a chart from data, write its CSV beside the project, and return it for display."""
+def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, title: str,
+          source: str, alt: str, subtitle: str = "", note: str = "", how_to_read: str = "",
+          start: Path | None = None) -> Chart:
+    """Make a chart from data, write its CSV beside the project, and return it for display.
+
+    title states what the chart shows; subtitle what is measured, over what period and for whom; note and
+    how_to_read (optional) sit under it with the source.
+    """
     check_chart_id(chart_id)
     if chart_id in _page["ids"]:
         raise ValueError(f"chart id {chart_id!r} is used twice on this page")
@@ -118,8 +126,8 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     loader = not _page["loader"]
     _page["loader"] = True
     _page["ids"].add(chart_id)
-    return Chart(chart_id, data, figure_spec(data, series, axes), caption, source, alt,
-                 relative_root(root, Path.cwd()), loader)
+    return Chart(chart_id, data, figure_spec(data, series, axes), title, source, alt,
+                 relative_root(root, Path.cwd()), loader, subtitle, note, how_to_read)
 
 
 def new_page() -> None:
@@ -246,7 +254,7 @@ def plotly_default_html(c: Chart) -> Markup:
 
 
 def chart_html(c: Chart) -> str:
-    """Render a chart's figure, caption, source, links, table fallback and (once per page) the loader."""
+    """Render a chart's figure, title, source, links, table fallback and (once per page) the loader."""
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
         chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,

@@ -74,7 +74,7 @@ def force_rate_chart(ev: Evidence) -> Chart:
         "chart-force-rates", data,
         [Series("Charge or summons rate", x=RATE, y=FORCE, error=(low, high), text=LABEL)],
         Axes(x_title=RATE, y_title="", horizontal=True, height=140 + 22 * len(data), hover=CATEGORY_HOVER),
-        caption=f"Charge or summons rate by police force, highest first, with {level} Wilson intervals",
+        title=f"Charge or summons rate by police force, highest first, with {level} Wilson intervals",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2"),
         alt=(f"Dot plot of the charge or summons rate of each of {len(data)} police forces with its interval. "
              f"Rates run from {row_rate(lowest)} ({lowest[FORCE]}) to {row_rate(highest)} ({highest[FORCE]})."),
@@ -141,7 +141,7 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
     return chart(
         "chart-funnel", data, series,
         Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460, hover=HOVER),
-        caption=(f"Funnel plot: charge or summons rate against offences recorded, with "
+        title=(f"Funnel plot: charge or summons rate against offences recorded, with "
                  f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate, "
                  "widened for the variation between forces"),
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
@@ -173,7 +173,7 @@ def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
         [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text=LABEL)],
         Axes(x_title="Share of outcomes (%)", y_title="", horizontal=True, height=120 + 55 * len(data), wrap=30,
              hover=CATEGORY_HOVER),
-        caption="Outcomes of the intimate image offences recorded by the included forces",
+        title="Outcomes of the intimate image offences recorded by the included forces",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 3"),
         alt=(f"Bar chart of {len(data)} outcome groups. The largest is “{top['Outcome']}”, "
              f"{fmt.percent(Fraction(int(top['Offences']), int(data['Offences'].sum())))} of outcomes."),
@@ -194,7 +194,7 @@ def findings_data(ev: Evidence, theme_ids: Sequence[str]) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], caption: str) -> Chart:
+def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], title: str) -> Chart:
     """Bars of how many interviewees said something, against how many it was out of."""
     data = findings_data(ev, theme_ids)
     said = "; ".join(f"{fmt.of(r['Interviewees'], r['Out of'])}: {r['Finding']}" for _, r in data.iterrows())
@@ -204,7 +204,7 @@ def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], caption: str
          Series("Interviewees", x="Interviewees", y="Finding", kind="bar", colour="#1b4f72")],
         Axes(x_title="Interviewees", y_title="", horizontal=True, barmode="overlay", wrap=34,
              height=140 + 62 * len(data), hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
-        caption=caption,
+        title=title,
         source=source_line(ev, "interviews-article", "counts as reported in the article; see the table for "
                                                      "how each denominator was found"),
         alt=f"Bar chart of interview findings, each count against the number it is out of: {said}.",
@@ -258,7 +258,7 @@ def status(ev: Evidence) -> Chart:
         [Series(area, x="Recommendations", y="Status", kind="bar", where=("Area", area)) for area in areas],
         Axes(x_title="Recommendations", y_title="", horizontal=True, barmode="stack", height=320,
              hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
-        caption=f"Recommendations by where they stand now (checked {checked_month(ev)})",
+        title=f"Recommendations by where they stand now (checked {checked_month(ev)})",
         source="the recommendations in the interview article, Refuge’s blog and the Revenge Porn Helpline’s article "
                "(parts of two also made by the Commons Women and Equalities Committee); legal status from this "
                "report’s research (see the tracker table for each source)",
