@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -193,8 +194,9 @@ def bench(project: Path, engine: str) -> None:
     """Build the site as shipped and with plotly's defaults; compare build time and bytes in Chromium.
 
     Prints a table and exits 1, naming each one, if the shipped site misses a budget: first visit to
-    any page at most 500 KiB, a second page at most 80 KiB, chart pages at least 3x lighter than the
-    baseline, build at most 60 s. Needs Playwright and Chromium (see `.ci/run`).
+    any page at most 50 KiB, a second page at most 30 KiB, chart pages at least 3x lighter than the
+    baseline, a chart interactive within 500 ms of the first pointer event, build at most 60 s. Needs
+    Playwright and Chromium (see `.ci/run`).
 
     Example:
 
@@ -217,6 +219,42 @@ def bench(project: Path, engine: str) -> None:
     if failures:
         raise click.ClickException(f"{len(failures)} budget(s) not met")
     click.echo("all budgets met")
+
+
+@cli.command()
+@click.option("--runs", type=click.IntRange(1, 9), default=3, show_default=True, help="Runs per page (the median is kept).")
+@click.pass_obj
+def lighthouse(project: Path, runs: int) -> None:
+    """Audit the built _site/ with Lighthouse 12 (mobile defaults, served with gzip): performance and accessibility.
+
+    Prints a Markdown table of each live page's median scores over the runs and exits 1, naming each one,
+    if a page scores under 98 for performance or under 100 for accessibility. Needs Node, Chromium and
+    `npm ci --prefix tools/lighthouse`. Build the site first.
+
+    Example:
+
+        ibsa-report lighthouse --runs 3
+    """
+    from ibsa_report.dev.browser import missing_browser
+    from ibsa_report.dev.lighthouse import budget_failures, missing_lighthouse, report_lines, run_lighthouse
+
+    site = project / SITE
+    for reason in (missing_browser(), missing_lighthouse(project),
+                   None if (site / "index.html").is_file() else f"{SITE}/ has no index.html: run `ibsa-report build` first"):
+        if reason is not None:
+            raise click.ClickException(reason)
+    try:
+        results = run_lighthouse(project, site, runs, log=lambda line: click.echo(line, err=True))
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report_lines(results):
+        click.echo(line)
+    failures = budget_failures(results)
+    for line in failures:
+        click.echo(f"under budget: {line}", err=True)
+    if failures:
+        raise click.ClickException(f"{len(failures)} score(s) under budget")
+    click.echo("all scores within budget")
 
 
 if __name__ == "__main__":

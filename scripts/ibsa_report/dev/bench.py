@@ -1,10 +1,15 @@
-"""Benchmark the site as shipped against plotly's defaults: build time and the bytes a reader downloads.
+"""Benchmark the site as shipped against plotly's defaults: build time, the bytes a reader downloads, and
+how soon a chart is interactive once the reader reaches for it.
 
 Both variants are the same project built from the same .qmd files into scratch copies; the baseline
 sets IBSA_CHARTS=plotly-default, so the chart helper inlines plotly.js in every chart, as a bare
 plotly figure does offline. Each site is served like a static host (gzip, Cache-Control: max-age=600)
 and visited in headless Chromium; the bytes are the Resource Timing transferSize of the page and
 everything it loaded (compressed bytes on the wire, 0 for what came from the cache).
+
+The shipped site shows each chart as a static picture and loads plotly.js only when the reader reaches
+for a chart; on each chart page the pointer is moved onto the first chart and the time is taken from that
+first pointer event to the chart drawn by plotly (its .chart-plot marked chart-drawn).
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 KIB = 1024
-FIRST_VISIT_BUDGET = 500 * KIB
-SECOND_PAGE_BUDGET = 80 * KIB
+FIRST_VISIT_BUDGET = 50 * KIB
+SECOND_PAGE_BUDGET = 30 * KIB
+INTERACTIVE_BUDGET_MS = 500.0
 LIGHTER_THAN_BASELINE = 3.0  # on pages with charts
 BUILD_BUDGET_SECONDS = 60.0
 MAX_AGE = 600
@@ -39,6 +45,16 @@ VARIANTS = {"shipped": "site", "baseline": "plotly-default"}
 PAGE_BYTES = """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
   .reduce((sum, entry) => sum + entry.transferSize, 0)"""
 CHART_COUNT = "() => document.querySelectorAll('figure.chart').length"
+# Note the time of the first pointer event, and of the first chart plotly has drawn after it.
+WATCH_INTERACTIVE = """() => {
+  window.__bench = {};
+  addEventListener("pointerover", () => { window.__bench.pointer ??= performance.now(); }, { capture: true });
+  new MutationObserver(() => {
+    if (window.__bench.pointer !== undefined && document.querySelector(".chart-plot.chart-drawn svg.main-svg"))
+      window.__bench.drawn ??= performance.now();
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+}"""
+INTERACTIVE_MS = "() => window.__bench.drawn - window.__bench.pointer"
 # Resolve once no resource has finished loading for half a second (after the load event: the favicon and
 # anything loaded late still count; Playwright's "networkidle" can pass while a huge page is still parsing).
 QUIET = """() => new Promise(resolve => {
@@ -57,6 +73,7 @@ class SiteResult:
     first: dict[str, int] = field(default_factory=dict)
     second: dict[tuple[str, str], int] = field(default_factory=dict)
     charts: dict[str, int] = field(default_factory=dict)
+    interactive_ms: dict[str, float] = field(default_factory=dict)
 
 
 def run_bench(project: Path, engine: str, log: Callable[[str], None] = print) -> dict[str, SiteResult]:
@@ -71,7 +88,7 @@ def run_bench(project: Path, engine: str, log: Callable[[str], None] = print) ->
             log(f"building {name} ({CHARTS_MODE}={mode}) ...")
             result = SiteResult(build_seconds=timed_build(copy, engine, mode))
             log(f"measuring {name} in Chromium ...")
-            measure(copy / SITE, prefix, reading_order, result)
+            measure(copy / SITE, prefix, reading_order, result, interactive=name == "shipped")
             results[name] = result
     return results
 
@@ -89,8 +106,9 @@ def timed_build(project: Path, engine: str, mode: str) -> float:
     return seconds
 
 
-def measure(site: Path, prefix: str, reading_order: list[str], result: SiteResult) -> None:
-    """Fill result with the bytes of a first visit to every page and of each next page in reading order."""
+def measure(site: Path, prefix: str, reading_order: list[str], result: SiteResult, interactive: bool) -> None:
+    """Fill result with the bytes of a first visit to every page and of each next page in reading order,
+    and (if interactive) the time each chart page takes to draw its first chart once the pointer reaches it."""
     from playwright.sync_api import sync_playwright
 
     with serve(site, prefix, use_gzip=True, max_age=MAX_AGE) as base, sync_playwright() as playwright:
@@ -100,6 +118,9 @@ def measure(site: Path, prefix: str, reading_order: list[str], result: SiteResul
                 result.first[page], result.charts[page] = visit(browser, base, [page])
             for first, second in zip(reading_order, reading_order[1:]):
                 result.second[(first, second)], _ = visit(browser, base, [first, second])
+            if interactive:
+                for page in [p for p, n in result.charts.items() if n]:
+                    result.interactive_ms[page] = time_to_interactive(browser, base + page)
         finally:
             browser.close()
 
@@ -113,6 +134,21 @@ def visit(browser: Browser, base: str, pages: list[str]) -> tuple[int, int]:
             tab.goto(base + page, wait_until="load")
             tab.evaluate(QUIET)
         return int(tab.evaluate(PAGE_BYTES)), int(tab.evaluate(CHART_COUNT))
+    finally:
+        context.close()
+
+
+def time_to_interactive(browser: Browser, url: str) -> float:
+    """Load url in a fresh context, move the pointer onto its first chart; return ms until plotly has drawn it."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(url, wait_until="load")
+        tab.evaluate(QUIET)
+        tab.evaluate(WATCH_INTERACTIVE)
+        tab.hover("figure.chart .chart-plot")
+        tab.wait_for_function("() => window.__bench.drawn !== undefined", timeout=30_000)
+        return float(tab.evaluate(INTERACTIVE_MS))
     finally:
         context.close()
 
@@ -144,6 +180,8 @@ def report_lines(results: dict[str, SiteResult]) -> list[str]:
               kib(baseline.second[(first, second)]),
               ratio(shipped.second[(first, second)], baseline.second[(first, second)]))
              for first, second in shipped.second]
+    rows += [(f"interactive  {page} (first chart, from the first pointer event)", f"{ms:.0f} ms", "-", "-")
+             for page, ms in shipped.interactive_ms.items()]
     header = ("", "shipped", "baseline", "baseline/shipped")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     return ["  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
@@ -161,6 +199,9 @@ def budget_failures(results: dict[str, SiteResult]) -> list[str]:
                  f"(budget: at least {LIGHTER_THAN_BASELINE:g}x on pages with charts)"
                  for page, n in shipped.first.items()
                  if shipped.charts[page] and baseline.first[page] < LIGHTER_THAN_BASELINE * n]
+    failures += [f"interactive {page}: {ms:.0f} ms from the first pointer event to the chart drawn, over the "
+                 f"{INTERACTIVE_BUDGET_MS:g} ms budget" for page, ms in shipped.interactive_ms.items()
+                 if ms > INTERACTIVE_BUDGET_MS]
     if shipped.build_seconds > BUILD_BUDGET_SECONDS:
         failures.append(f"build: {shipped.build_seconds:.1f} s is over the {BUILD_BUDGET_SECONDS:g} s budget")
     return failures
