@@ -40,3 +40,10 @@ def test_a_site_with_a_chart_problem_is_refused(tmp_path: Path, pages, csvs, mes
     with pytest.raises(SiteProblem) as info:
         check_charts(read_config(CHARTS), site)
     assert str(info.value) == message
+
+
+def test_a_chart_figure_with_classes_added_by_quarto_is_still_found(tmp_path: Path) -> None:
+    site = rendered(tmp_path, {"index.html": [], "chapters/b.html": []}, [])
+    (site / "chapters/b.html").write_text('<figure class="chart figure" id="chart-b">\n</figure>\n', encoding="utf-8")
+    with pytest.raises(SiteProblem, match="chart 'chart-b' has no downloads/chart-b.csv"):
+        check_charts(read_config(CHARTS), site)

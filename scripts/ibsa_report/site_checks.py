@@ -7,7 +7,7 @@ from pathlib import Path
 
 from quarto_lite.project import ProjectConfig
 
-CHART_FIGURE = re.compile(r'<figure class="chart" id="([^"]+)">')  # templates/chart.html, with either engine
+CHART_FIGURE = re.compile(r'<figure class="chart(?: [^"]*)?" id="([^"]+)">')  # templates/chart.html (Quarto may add classes)
 
 
 class SiteProblem(ValueError):
