@@ -15,12 +15,13 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, expect
 
-from ibsa_report.build import BuildError, build_site
+from ibsa_report.build import BuildError, build_locked, build_site
 from ibsa_report.release.publish import PublishError, commit_site
 from ibsa_report.release.versions import html_pages
 from ibsa_report.report.chart import NARROW_WIDTH, PICTURE_WIDTH, PLOTLY_BUNDLE
 from ibsa_report.site import chart_images
-from ibsa_report.site.chart_images import ChartRecord, PicturesRequired, draw_pictures, find_chromium
+from ibsa_report.site.chart_images import ChartRecord, draw_pictures
+from ibsa_report.site.picture_browser import CHROMIUM_VARIABLE, PicturesRequired, find_chromium
 from ibsa_report.site.previews import is_real_address, png_size
 from ibsa_report.sources import SITE, copy_sources
 
@@ -138,7 +139,7 @@ def test_drawing_in_a_running_event_loop_runs_in_its_own_thread(record: ChartRec
 
 def test_required_pictures_without_a_browser_are_a_one_line_error(record: ChartRecord, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(chart_images.CHROMIUM_VARIABLE, str(tmp_path / "no-chromium"))
+    monkeypatch.setenv(CHROMIUM_VARIABLE, str(tmp_path / "no-chromium"))
     monkeypatch.setenv("CI", "true")
     page = tmp_path / "page.html"
     page.write_text('<picture class="chart-picture"><img src="x.svg" alt=""></picture>', encoding="utf-8")
@@ -151,7 +152,7 @@ def test_required_pictures_without_a_browser_are_a_one_line_error(record: ChartR
 def test_without_a_browser_the_build_has_interactive_charts_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     project = copy_sources(ROOT, tmp_path / "project")
-    monkeypatch.setenv(chart_images.CHROMIUM_VARIABLE, str(tmp_path / "no-chromium"))
+    monkeypatch.setenv(CHROMIUM_VARIABLE, str(tmp_path / "no-chromium"))
     monkeypatch.delenv("CI", raising=False)
     build_site(project, "builtin")
     err = capsys.readouterr().err.strip().splitlines()
@@ -172,6 +173,10 @@ def test_without_a_browser_the_build_has_interactive_charts_and_says_so(tmp_path
     monkeypatch.setenv("CI", "true")
     with pytest.raises(BuildError, match="^the chart pictures are required here but cannot be drawn: no Chromium at "):
         build_site(project, "builtin")
+    assert tree_hashes(site) == before
+    monkeypatch.delenv("CI")  # a release requires them too
+    with pytest.raises(BuildError, match="^the chart pictures are required here"):
+        build_locked(project, "builtin", require_pictures=True)
     assert tree_hashes(site) == before
     with pytest.raises(PublishError, match="has charts without their static pictures"):
         commit_site(project, "gh-pages", None)

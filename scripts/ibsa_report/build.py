@@ -24,8 +24,8 @@ from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.archives import archive_sources, check_archives
 from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
-from ibsa_report.site.chart_images import (PICTURES_VARIABLE, PicturesRequired, find_chromium, no_browser_line,
-                                            pictures_required, require_browser)
+from ibsa_report.site.picture_browser import (PICTURES_VARIABLE, PicturesRequired, find_chromium, no_browser_line,
+                                              pictures_required, require_browser)
 from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place

@@ -14,7 +14,7 @@ from pathlib import Path
 from ibsa_report.release.archives import check_archives
 from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives, html_pages
-from ibsa_report.site.chart_images import pages_without_pictures
+from ibsa_report.site.picture_browser import pages_without_pictures
 from ibsa_report.sources import SITE
 from ibsa_report.release.git import branch_head, git
 from ibsa_report.staging import project_lock

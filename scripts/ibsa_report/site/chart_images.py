@@ -22,9 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import shutil
 import sys
 import threading
 from collections.abc import Coroutine
@@ -33,11 +31,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ibsa_report.report.chart import NARROW_WIDTH, PICTURE_WIDTH, PLOTLY_BUNDLE, plot_text, wrap_label
+from ibsa_report.site.picture_browser import PicturesRequired, find_chromium, no_browser_line, pictures_required
 
 T = TypeVar("T")
-CHROMIUM_VARIABLE = "IBSA_CHROMIUM"  # the same variable the browser tests read (ibsa_report.dev.browser)
-CHROMIUM_DEFAULT = "/usr/bin/chromium"
-PICTURES_VARIABLE = "IBSA_PICTURES"  # "required": a missing browser stops the build
 NO_PROXY = "http://127.0.0.1:9"  # a closed port: any request Chromium might make goes nowhere
 OG_DIR = "og"
 OG_WIDTH, OG_HEIGHT = 1200, 630
@@ -54,10 +50,6 @@ SVG_UID = re.compile(r'<defs id="defs-([0-9a-z]+)"')
 SVG_REFERENCE = re.compile(r'(?:\bid="|url\(#|href="#)[^"\')]*')
 
 
-class PicturesRequired(ValueError):
-    """The pictures are required here and cannot be drawn; the message is one line."""
-
-
 @dataclass(frozen=True)
 class ChartRecord:
     """One chart as the kernel wrote it: id, texts and plotly figure."""
@@ -72,31 +64,6 @@ class ChartRecord:
     def height(self) -> int:
         """The figure's height in px."""
         return int(self.figure["layout"].get("height") or 420)
-
-
-def find_chromium() -> Path | None:
-    """Return the Chromium to draw with (IBSA_CHROMIUM, else /usr/bin/chromium), or None if there is none."""
-    name = os.environ.get(CHROMIUM_VARIABLE) or CHROMIUM_DEFAULT
-    found = name if os.access(name, os.X_OK) and Path(name).is_file() else shutil.which(name)
-    return Path(found) if found else None
-
-
-def pictures_required() -> bool:
-    """Tell whether a build must have the pictures: in CI (CI=true) or when IBSA_PICTURES=required."""
-    return os.environ.get("CI", "").lower() in ("true", "1") or os.environ.get(PICTURES_VARIABLE) == "required"
-
-
-def no_browser_line() -> str:
-    """Say in one line that there is no Chromium, naming where it was looked for."""
-    name = os.environ.get(CHROMIUM_VARIABLE) or CHROMIUM_DEFAULT
-    return (f"no Chromium at {name} (set {CHROMIUM_VARIABLE}, or `apt-get install -y chromium`): "
-            "the charts have no static pictures and draw only with JavaScript")
-
-
-def require_browser() -> None:
-    """Raise PicturesRequired when the pictures are required and there is no Chromium to draw them."""
-    if find_chromium() is None:
-        raise PicturesRequired(f"the chart pictures are required here but cannot be drawn: {no_browser_line()}")
 
 
 def read_records(folder: Path) -> list[ChartRecord]:
@@ -230,8 +197,3 @@ def publish_pictures(root: Path, out: Path, pages: list[Path], records: list[Cha
     strip_pictures(pages)
     return False
 
-
-def pages_without_pictures(pages: list[Path]) -> list[Path]:
-    """Return the pages that have a chart but not its static picture (a site built without a browser)."""
-    return [p for p in pages if 'class="chart-plot"' in (text := p.read_text(encoding="utf-8"))
-            and 'class="chart-picture"' not in text]
