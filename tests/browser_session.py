@@ -34,6 +34,8 @@ document.addEventListener("securitypolicyviolation", e => window.__cspViolations
 CSP_VIOLATIONS = "() => window.__cspViolations || []"
 CHARTS_DRAWN = """() => [...document.querySelectorAll(".chart-plot")]
   .every(plot => plot.classList.contains("chart-drawn") && plot.querySelector("svg.main-svg"))"""
+# Press every chart's "Make interactive" button (from script, so the page does not scroll to each).
+PRESS_INTERACTIVE = """() => document.querySelectorAll("figure.chart button.chart-interactive").forEach(b => b.click())"""
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,29 @@ class Tab:
     log: PageLog
 
 
-def open_tab(context: BrowserContext, url: str, *, width: int = 1280, height: int = 800) -> Tab:
-    """Open url in a new tab of the context, wait until every chart is drawn, and return the tab."""
+def make_interactive(page: Page) -> bool:
+    """Make every chart of the page interactive (its "Make interactive" button); tell whether all were drawn in time.
+
+    The charts are static pictures until a reader reaches for one; a site built without pictures draws them at once.
+    """
+    page.evaluate(PRESS_INTERACTIVE)
+    try:
+        page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def open_tab(context: BrowserContext, url: str, *, width: int = 1280, height: int = 800,
+             interactive: bool = True) -> Tab:
+    """Open url in a new tab of the context and return the tab; unless told not to, make every chart interactive."""
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": height})
     log = PageLog()
     log.attach(page)
     page.goto(url, wait_until="load")
-    try:
-        page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
-    except PlaywrightTimeout:
-        log.errors.append(f"charts not all drawn {CHART_TIMEOUT_MS} ms after load")
+    if interactive and not make_interactive(page):
+        log.errors.append(f"charts not all drawn {CHART_TIMEOUT_MS} ms after they were made interactive")
     log.check_policy(page)
     return Tab(page, log)
 

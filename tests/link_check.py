@@ -1,6 +1,7 @@
 """Check that every internal link and anchor in a built site resolves, reading the HTML with BeautifulSoup.
 
-Looks at href of <a> and <link> and src of <script>, <img>, <source> and <iframe>. Relative, fragment and
+Looks at href of <a> and <link>, src of <script>, <img>, <source> and <iframe>, srcset of <source> (one
+address each, as the charts' pictures have) and the preview images named by og:image and twitter:image. Relative, fragment and
 root-relative links, and absolute links under the site's own address (site-url), must name a file in the
 site (a folder means its index.html) and, with a #fragment on an HTML page, an element id there. Other
 absolute links (http, https, mailto, tel) are not fetched.
@@ -16,7 +17,9 @@ from bs4 import BeautifulSoup
 
 from ibsa_report.dev.serve import site_pages
 
-LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"))
+LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("source", "srcset"),
+         ("iframe", "src"))
+IMAGE_METAS = ({"property": "og:image"}, {"name": "twitter:image"})  # their content is the address of an image
 NOT_FETCHED = ("mailto", "tel", "data", "javascript")
 EXTERNAL = "external"
 
@@ -74,12 +77,14 @@ def check_links(root: Path, site_url: str) -> LinkReport:
     """Check every internal link of every HTML page of the site built in root, published at site_url."""
     site, report = BuiltSite(root, site_url), LinkReport()
     for page in site.pages():
-        for tag, attr in LINKS:
-            for element in site.soup(page).find_all(tag, attrs={attr: True}):
-                problem = site.problem(page, element[attr].strip())
-                if problem == EXTERNAL:
-                    continue
-                report.checked += 1
-                if problem:
-                    report.broken.append(f'{page}: <{tag} {attr}="{element[attr]}">: {problem}')
+        doc = site.soup(page)
+        found = [(tag, attr, el) for tag, attr in LINKS for el in doc.find_all(tag, attrs={attr: True})]
+        found += [("meta", "content", el) for which in IMAGE_METAS for el in doc.find_all("meta", attrs=which)]
+        for tag, attr, element in found:
+            problem = site.problem(page, element[attr].strip())
+            if problem == EXTERNAL:
+                continue
+            report.checked += 1
+            if problem:
+                report.broken.append(f'{page}: <{tag} {attr}="{element[attr]}">: {problem}')
     return report

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from ibsa_report.report.chart import PLOTLY_BUNDLE, PLOTLY_CSS
+from ibsa_report.report.chart import CHART_SCRIPT, PLOTLY_BUNDLE, PLOTLY_CSS
 from ibsa_report.sources import SITE
 from ibsa_report.release.citation import read_version
 from ibsa_report.site.downloads import DATASET_ZIP
@@ -60,13 +60,17 @@ def test_every_chapter_has_a_chart_and_every_chart_its_csv(site: Path, page: str
 @pytest.mark.parametrize("page", pages())
 def test_plotly_comes_once_from_the_site_and_nothing_from_other_hosts(site: Path, page: str) -> None:
     doc = soup(site, page)
-    bundles = [s["src"] for s in doc.find_all("script", src=True) if "plotly" in s["src"]]
-    assert len(bundles) == (1 if doc.select("figure.chart") else 0), bundles
-    for src in bundles:
-        assert local_target(site, page, src) == site / PLOTLY_BUNDLE
+    assert [s["src"] for s in doc.find_all("script", src=True) if "plotly" in s["src"]] == [], \
+        "plotly.js is fetched by charts.js when a chart is reached, never named by a <script>"
+    loaders = doc.select("script[src][data-plotly]")
+    assert len(loaders) == (1 if doc.select("figure.chart") else 0), loaders
+    for loader in loaders:
+        assert local_target(site, page, loader["src"]) == site / CHART_SCRIPT
+        assert local_target(site, page, loader["data-plotly"]) == site / PLOTLY_BUNDLE
     fetched = doc.select("script[src], link[rel~=stylesheet], link[rel~=icon], link[rel~=preload], img[src], "
-                         "iframe[src], source[src], video[src], audio[src]")
-    external = [u for u in (el.get("src") or el.get("href") for el in fetched) if urlparse(u).netloc or urlparse(u).scheme]
+                         "iframe[src], source[src], source[srcset], video[src], audio[src]")
+    external = [u for u in (el.get("src") or el.get("href") or el.get("srcset") for el in fetched)
+                if urlparse(u).netloc or urlparse(u).scheme]
     assert external == [], f"{page} fetches from other hosts: {external}"
     assert not doc.select("script:not([src]):not([type='application/json'])"), "inline script found"
 
@@ -83,12 +87,12 @@ def test_every_live_page_carries_the_strict_content_security_policy_first(site: 
 
 
 @pytest.mark.parametrize("page", pages())
-def test_charts_link_plotly_rules_so_plotly_writes_no_style(site: Path, page: str) -> None:
+def test_charts_name_plotly_rules_so_plotly_writes_no_style(site: Path, page: str) -> None:
     doc = soup(site, page)
-    links = doc.select("link#plotly\\.js-style-global.no-inline-styles[rel=stylesheet]")
-    assert len(links) == (1 if doc.select("figure.chart") else 0)
-    for link in links:
-        assert local_target(site, page, link["href"]) == site / PLOTLY_CSS
+    for loader in doc.select("script[src][data-plotly]"):
+        assert local_target(site, page, loader["data-plotly-css"]) == site / PLOTLY_CSS
+    script = (site / CHART_SCRIPT).read_text(encoding="utf-8")
+    assert '"plotly.js-style-global"' in script and '"no-inline-styles"' in script, "charts.js links the rules so"
 
 
 def test_the_served_plotly_bundle_exists(site: Path) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,8 @@ from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.archives import archive_sources, check_archives
 from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
+from ibsa_report.site.picture_browser import (PICTURES_VARIABLE, PicturesRequired, find_chromium, no_browser_line,
+                                              pictures_required, require_browser)
 from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
@@ -60,8 +65,12 @@ def build_site(root: Path, engine: str = "auto", progress: Progress | None = Non
         raise BuildError(str(exc)) from exc
 
 
-def build_locked(root: Path, engine: str = "auto", progress: Progress | None = None) -> BuildResult:
-    """Build as build_site does, the caller holding the project's lock (a release holds it throughout)."""
+def build_locked(root: Path, engine: str = "auto", progress: Progress | None = None, *,
+                 require_pictures: bool = False) -> BuildResult:
+    """Build as build_site does, the caller holding the project's lock (a release holds it throughout).
+
+    require_pictures (a release), like CI=true, makes a missing browser for the charts' pictures an error.
+    """
     try:
         require_valid(root, "the site was not built")
     except InvalidData as exc:
@@ -72,6 +81,7 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
+    check_browser(require_pictures)
 
     recover_leftovers(root)
     try:
@@ -80,7 +90,7 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         raise BuildError(str(exc)) from exc
     area = staging_area(root)
     try:
-        with downloads_for(area):
+        with downloads_for(area), pictures_setting(require_pictures):
             if chosen == "quarto":
                 render_with_quarto(root, area.site, os.environ.get("SITE_URL"))
             else:
@@ -94,6 +104,32 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
     finally:
         shutil.rmtree(area.path, ignore_errors=True)
     return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
+
+
+def check_browser(require_pictures: bool) -> None:
+    """Stop (BuildError) if the pictures are required and there is no Chromium; else say in one line that there is none."""
+    if require_pictures or pictures_required():
+        try:
+            require_browser()
+        except PicturesRequired as exc:
+            raise BuildError(f"{exc}; the site was not built and the previous {SITE}/ is unchanged") from exc
+    elif find_chromium() is None:
+        print(no_browser_line(), file=sys.stderr)
+
+
+@contextmanager
+def pictures_setting(required: bool) -> Iterator[None]:
+    """Tell the post-render step (IBSA_PICTURES=required) that the pictures are required, while it runs."""
+    before = os.environ.get(PICTURES_VARIABLE)
+    if required:
+        os.environ[PICTURES_VARIABLE] = "required"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PICTURES_VARIABLE, None)
+        else:
+            os.environ[PICTURES_VARIABLE] = before
 
 
 def failure_message(root: Path, staging: Path, exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -123,13 +124,37 @@ def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
     assert len(fig.select("details.chart-table tbody tr")) == 3
 
 
-def test_plotly_is_loaded_once_per_page_from_the_site(page: Path) -> None:
+def test_charts_js_is_loaded_once_per_page_and_names_the_sites_plotly(page: Path) -> None:
     first, second = parse(make("chart-one")), parse(make("chart-two"))
-    srcs = [s["src"] for s in first.find_all("script", src=True)]
-    assert srcs == [f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js", "../assets/charts.js"]
+    scripts = first.find_all("script", src=True)
+    assert [s["src"] for s in scripts] == ["../assets/charts.js"], "plotly.js is not on the page: charts.js fetches it"
+    assert scripts[0]["data-plotly"] == f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
+    assert scripts[0]["data-plotly-css"] == f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
     assert second.find_all("script", src=True) == []
     new_page()
-    assert len(parse(make("chart-one")).find_all("script", src=True)) == 2
+    assert len(parse(make("chart-one")).find_all("script", src=True)) == 1
+
+
+def test_the_plot_shows_its_static_picture_first(page: Path) -> None:
+    doc = parse(make("chart-one"))
+    plot = doc.select_one("div.chart-plot")
+    (picture,) = plot.select("picture.chart-picture")
+    source, img = picture.select_one("source"), picture.select_one("img")
+    assert source["media"] == chart_mod.NARROW_MEDIA and source["srcset"] == "../downloads/chart-one.narrow.svg"
+    assert img["src"] == "../downloads/chart-one.svg" and img["alt"] == ""
+    assert int(img["width"]) == chart_mod.PICTURE_WIDTH and int(source["width"]) == chart_mod.NARROW_WIDTH
+    assert int(img["height"]) == int(source["height"]) > 0
+    assert plot["aria-label"], "the div carries the text alternative"
+    (button,) = doc.select("figure.chart > button.chart-interactive[type=button]")
+    assert button.get_text() == "Make interactive"
+
+
+def test_the_figure_and_its_texts_are_written_beside_the_csv(page: Path) -> None:
+    made = make("chart-one")
+    written = json.loads((page / "_downloads" / "chart-one.figure.json").read_text(encoding="utf-8"))
+    assert written["figure"] == {"data": made.figure["data"], "layout": made.figure["layout"]}
+    assert (written["id"], written["title"], written["source"], written["alt"]) == (
+        made.chart_id, made.title, made.source, made.alt)
 
 
 def test_the_served_bundle_is_the_plotly_js_inside_plotly_py() -> None:

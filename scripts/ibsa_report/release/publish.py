@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ibsa_report.release.archives import check_archives
 from ibsa_report.release.manifest import ArchiveAltered
-from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives
+from ibsa_report.release.versions import ARCHIVE, PAGES_BRANCH, archived, branch_archives, html_pages
+from ibsa_report.site.picture_browser import pages_without_pictures
 from ibsa_report.sources import SITE
 from ibsa_report.release.git import branch_head, git
 from ibsa_report.staging import project_lock
@@ -45,6 +46,10 @@ def commit_site(root: Path, branch: str, message: str | None) -> str:
     site = root / SITE
     if not (site / "index.html").is_file():
         raise PublishError("_site/ has no index.html: run `ibsa-report build` first")
+    bare = pages_without_pictures(html_pages(site))
+    if bare:
+        raise PublishError(f"{SITE}/{bare[0].relative_to(site).as_posix()} has charts without their static pictures "
+                           "(built without Chromium): install it (`apt-get install -y chromium`) and build again")
     lost = missing_archives(root, site, branch)
     if lost:
         raise PublishError(f"_site/{ARCHIVE}/ lacks archived versions {', '.join(lost)} that {branch} has; "

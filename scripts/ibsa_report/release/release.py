@@ -131,7 +131,7 @@ def release(root: Path, version: str, *, use_git: bool = True, engine: str = "au
     with project_lock(root):
         try:
             set_version(root, version, date)
-            build_locked(root, engine)
+            build_locked(root, engine, require_pictures=True)
             archive = freeze(root / SITE, version)
         except Exception:
             for name, data in saved.items():

@@ -5,7 +5,11 @@ Every chart on the site is made here, from a tidy frame that holds exactly the p
   the columns behind x, y (and hover text), so anyone can check the plot against the CSV;
 - the frame is written to `<chart-id>.csv` in the build's own folder (IBSA_DOWNLOADS_DIR; `_downloads/`
   outside a build), copied to `downloads/` after rendering;
-- the page loads plotly.js once, from the site (`assets/vendor/`), never from a CDN or inlined.
+- the figure and its texts are written beside it as `<chart-id>.figure.json`, from which the post-render
+  step (ibsa_report.site.chart_images) draws the static pictures the page shows first
+  (`downloads/<chart-id>.svg`, `.narrow.svg`, `.png` and `og/<chart-id>.png`);
+- the page loads assets/charts.js once, which fetches plotly.js from the site (`assets/vendor/`), never from
+  a CDN or inlined, only when a reader reaches for a chart.
 
 `IBSA_CHARTS=plotly-default` in the environment draws each plot instead as plotly's own offline HTML
 (`plotly.io.to_html`, plotly.js inlined in every chart): the baseline `ibsa-report bench` compares with.
@@ -39,6 +43,9 @@ PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
 # plotly.js's style rules as a file (ibsa_report.dev.plotly_css), linked so that plotly adds no inline <style>.
 PLOTLY_CSS = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
 CHART_SCRIPT = "assets/charts.js"
+PICTURE_WIDTH = 720  # px: the static picture's width on a desktop page (the column's width)
+NARROW_WIDTH = 360  # px: its width for phones (<source media="(max-width: 560px)">)
+NARROW_MEDIA = "(max-width: 560px)"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
 CHART_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -126,8 +133,24 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     loader = not _page["loader"]
     _page["loader"] = True
     _page["ids"].add(chart_id)
-    return Chart(chart_id, data, figure_spec(data, series, axes), title, source, alt,
+    made = Chart(chart_id, data, figure_spec(data, series, axes), title, source, alt,
                  relative_root(root, Path.cwd()), loader, subtitle, note, how_to_read)
+    if charts_mode() == "site":
+        write_figure(made, downloads_dir(root) / f"{chart_id}.figure.json")
+    return made
+
+
+def write_figure(c: Chart, path: Path) -> None:
+    """Write the chart's figure and texts (plain, unescaped) for the post-render step's pictures."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"id": c.chart_id, "title": c.title, "subtitle": c.subtitle, "source": c.source, "alt": c.alt,
+              "figure": {"data": c.figure["data"], "layout": c.figure["layout"]}}
+    path.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False), encoding="utf-8")
+
+
+def picture_height(c: Chart) -> int:
+    """Return the figure's height in px (the pictures keep it at every width)."""
+    return int(c.figure["layout"].get("height") or 420)
 
 
 def new_page() -> None:
@@ -259,5 +282,7 @@ def chart_html(c: Chart) -> str:
     return template_env().get_template("chart.html").render(
         chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
         csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, plotly_css=c.root + PLOTLY_CSS,
-        script=c.root + CHART_SCRIPT,
+        script=c.root + CHART_SCRIPT, svg=f"{c.root}downloads/{c.chart_id}.svg",
+        narrow_svg=f"{c.root}downloads/{c.chart_id}.narrow.svg", width=PICTURE_WIDTH, narrow_width=NARROW_WIDTH,
+        narrow_media=NARROW_MEDIA, height=picture_height(c),
     )

@@ -12,7 +12,7 @@ through, the browser would still run no script and load nothing from another hos
   (`quarto-html-after-body`: anchors, copy buttons, tooltips, navigation) and, with `'unsafe-hashes'`,
   of its navbar toggler's `onclick`: each allowed by its content, so an injected script still is not;
 - `style-src 'self'`: stylesheets are files; plotly.js's own rules come from
-  `assets/vendor/plotly-basic-*.css` (the chart helper links it with plotly's `no-inline-styles` switch,
+  `assets/vendor/plotly-basic-*.css` (charts.js links it, with plotly's `no-inline-styles` switch,
   so plotly adds no `<style>`), and tables carry no `style` attribute. On Quarto's pages
   `style-src-elem` adds `'unsafe-inline'`: Quarto's scripts write `<style>` elements while the page runs
   (quarto-nav.js puts the header's height in one, anchor.js its rules), whose content no hash can

@@ -1,6 +1,7 @@
 """The post-render step, run by _quarto.yml with either engine (`python -m ibsa_report.site.postrender`).
 
-1. downloads: the charts' CSVs and the dataset zip;
+1. downloads: the charts' CSVs and the dataset zip; the charts' static pictures (site/chart_images.py) and
+   the pages' preview images (site/previews.py);
 2. citation: downloads/citation.bib and the "Cite this" block on every page;
 3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
    _site.old-* a crashed build left), versions.json and the version switcher on every page;
@@ -17,9 +18,12 @@ from ibsa_report.release.archives import archive_sources, carry_archives
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.site.csp import add_policies
 from ibsa_report.release.citation import read_citation
+from ibsa_report.site.chart_images import publish_pictures, read_records
 from ibsa_report.site.downloads import publish_downloads
+from ibsa_report.site.previews import add_previews
 from ibsa_report.site.step import run_step
-from ibsa_report.sources import SITE
+from ibsa_report.sources import SITE, downloads_dir
+from quarto_lite.project import read_config
 
 NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switchers leave it out
 
@@ -27,6 +31,10 @@ NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switch
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
     publish_downloads(root, out)
+    charts = read_records(downloads_dir(root))
+    live = versions.html_pages(out)
+    if publish_pictures(root, out, live + [p for p in [out / NOT_FOUND] if p.is_file()], charts):
+        add_previews(out, live, read_config(root).site_url, {c.chart_id: c.alt for c in charts})
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
