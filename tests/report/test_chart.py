@@ -117,7 +117,7 @@ def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
     assert fig["id"] == "chart-sample"
     assert fig.select_one("a.chart-permalink")["href"] == "#chart-sample"
     link = fig.select_one("a.chart-download")
-    assert link.get_text() == "Download data (CSV)" and link["href"] == "../downloads/chart-sample.csv"
+    assert link.get_text() == "Download CSV" and link["href"] == "../downloads/chart-sample.csv"
     assert link.has_attr("download")
     assert fig.select_one(".chart-plot")["role"] == "img"
     assert len(fig.select("details.chart-table tbody tr")) == 3
@@ -126,10 +126,11 @@ def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
 def test_plotly_is_loaded_once_per_page_from_the_site(page: Path) -> None:
     first, second = parse(make("chart-one")), parse(make("chart-two"))
     srcs = [s["src"] for s in first.find_all("script", src=True)]
-    assert srcs == [f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js", "../assets/charts.js"]
+    assert srcs == [f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js", "../assets/charts.js",
+                    "../assets/chart-toolbar.js"]
     assert second.find_all("script", src=True) == []
     new_page()
-    assert len(parse(make("chart-one")).find_all("script", src=True)) == 2
+    assert len(parse(make("chart-one")).find_all("script", src=True)) == len(srcs)
 
 
 def test_the_served_bundle_is_the_plotly_js_inside_plotly_py() -> None:
