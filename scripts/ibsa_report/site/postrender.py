@@ -1,10 +1,11 @@
 """The post-render step, run by _quarto.yml with either engine (`python -m ibsa_report.site.postrender`).
 
-1. downloads: the charts' CSVs and the dataset zip (its README lists the charts, site/chart_metadata.py);
+1. downloads: the charts' CSVs and the dataset zip;
 2. citation: downloads/citation.bib and the "Cite this" block on every page;
 3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
    _site.old-* a crashed build left), versions.json and the version switcher on every page;
-4. each chart's downloads/<id>.metadata.json and, where its picture was drawn, its embed page
+4. each chart's downloads/<id>.metadata.json, the dataset zip's README.md listing the charts'
+   files, and, where a chart's picture was drawn, its embed page
    embed/<id>.html (site/embed.py; written after steps 2 and 3, so it has no cite block or switcher);
 5. the Content-Security-Policy of every live page (site/csp.py), once the pages are final;
 6. .nojekyll, so that GitHub Pages serves every file as it is.
@@ -21,7 +22,7 @@ from ibsa_report.site.cite_block import add_cite_blocks, write_bib
 from ibsa_report.site.embed import write_embed_pages
 from ibsa_report.site.csp import add_policies
 from ibsa_report.release.citation import read_citation
-from ibsa_report.site.downloads import publish_downloads
+from ibsa_report.site.downloads import DATASET_ZIP, add_readme, publish_downloads
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE
 
@@ -30,9 +31,8 @@ NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switch
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
+    publish_downloads(root, out)
     citation = read_citation(root)
-    charts = chart_metadata(root, out, versions.html_pages(out), citation)
-    publish_downloads(root, out, dataset_readme(citation.title, charts))
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
     carry_archives(archive_sources(root, out), out)
@@ -40,6 +40,7 @@ def postrender(root: Path, out: Path) -> None:
     # The charts' pictures (downloads/<id>.png, .svg) must be drawn before this point.
     charts = chart_metadata(root, out, versions.html_pages(out), citation)
     write_metadata(out, charts)
+    add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
     write_embed_pages(out, charts, citation.url)
     add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
     (out / ".nojekyll").touch()
