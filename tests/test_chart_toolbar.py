@@ -211,14 +211,14 @@ def test_embed_shows_an_iframe_snippet_whose_page_holds_the_chart(served_site: S
     [iframe] = parser.found
     assert iframe["title"] == title and iframe["src"] == served_site.url(f"embed/{chart_id}.html")
     check_clean(tab, log)
-    embed = ctx.new_page()
-    response = embed.goto(iframe["src"])
-    assert response is not None and response.status == 200, f"{iframe['src']} does not exist"
-    assert embed.locator(".chart-title").inner_text() == title
-    picture = embed.locator("img.chart-picture")
+    assert (served_site.root / "embed" / f"{chart_id}.html").is_file(), f"{iframe['src']} does not exist"
+    embed = open_tab(ctx, iframe["src"])
+    assert embed.page.locator(".chart-title").inner_text() == title
+    picture = embed.page.locator("img.chart-picture")
     assert picture.get_attribute("src") == f"../downloads/{chart_id}.svg" and picture.get_attribute("alt") == alt
     assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), "the picture did not load"
-    assert embed.locator("script").count() == 0 and log.other_hosts() == []
+    assert embed.page.locator("script").count() == 0
+    check_clean(embed, log)
 
 
 def test_without_javascript_the_links_work_and_the_buttons_are_hidden(browser: Browser, served_site: ServedSite) -> None:
@@ -257,3 +257,25 @@ def test_print_hides_the_tools_and_opens_the_tables(served_site: ServedSite, con
     assert closed.count() == count
     page.emulate_media(media="screen")
     assert page.locator(".chart-toolbar:visible").count() == page.locator("figure.chart").count()
+
+
+def test_print_keeps_captions_with_their_charts_and_tables(served_site: ServedSite, context) -> None:
+    ctx, _ = context
+    tab = open_tab(ctx, served_site.url(PAGE))
+    tab.page.emulate_media(media="print")
+    breaks = tab.page.evaluate("""() => [...document.querySelectorAll('figure.chart figcaption, .chart-table summary')]
+      .map(el => getComputedStyle(el).breakAfter)""")
+    assert breaks and set(breaks) == {"avoid"}
+
+
+def test_charts_print_as_their_picture_not_the_plot(served_site: ServedSite, context) -> None:
+    ctx, _ = context
+    tab = open_tab(ctx, served_site.url(PAGE))
+    page = tab.page
+    pictures = page.locator("figure.chart .chart-plot :is(picture, img)")
+    assert pictures.count() == page.locator("figure.chart").count(), "every chart should hold its static picture"
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    for i in range(pictures.count()):
+        assert pictures.nth(i).is_visible()
+    assert page.locator("figure.chart .chart-plot .plot-container:visible").count() == 0
