@@ -182,3 +182,15 @@ def test_no_picture_no_embed_page_and_a_bad_png_is_named(here: Path, tmp_path: P
         png_size(tmp_path / "chart-x.png")
     (tmp_path / "ok.png").write_bytes(png(3, 4))
     assert png_size(tmp_path / "ok.png") == (3, 4)
+
+
+def test_every_chart_of_the_report_names_its_period_and_every_columns_unit(here: Path) -> None:
+    ev = evidence.load(here)
+    made = [charts.force_rate_chart(ev), charts.funnel(ev), charts.outcomes(ev), charts.law_findings(ev),
+            charts.police_findings(ev), charts.training_findings(ev), charts.status(ev)]
+    for chart_obj in made:
+        facts = facts_of(here, chart_obj.chart_id)
+        assert facts["period"] and facts["period"]["label"], chart_obj.chart_id
+        assert [c["name"] for c in facts["columns"]] == list(chart_obj.data.columns)
+        percent = [c["name"] for c in facts["columns"] if c["unit"] == "percent"]
+        assert percent == [c for c in chart_obj.data.columns if c.endswith("(%)")], chart_obj.chart_id

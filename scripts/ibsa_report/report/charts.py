@@ -266,6 +266,7 @@ def status(ev: Evidence) -> Chart:
         Axes(x_title="Recommendations", y_title="", horizontal=True, barmode="stack", height=320,
              hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
         title=f"Recommendations by where they stand now (checked {checked_month(ev)})",
+        period=Period(f"the law as checked in {checked_month(ev)}"),
         source="the recommendations in the interview article, Refuge’s blog and the Revenge Porn Helpline’s article "
                "(parts of two also made by the Commons Women and Equalities Committee); legal status from this "
                "report’s research (see the tracker table for each source)",
