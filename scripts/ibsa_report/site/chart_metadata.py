@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ from quarto_lite.source_files import load_yaml_mapping, read_utf8
 
 from ibsa_report.release.citation import CFF, Citation, apa
 from ibsa_report.report.chart_facts import FACTS_SUFFIX, read_facts
+from ibsa_report.site_checks import CHART_FIGURE
 from ibsa_report.sources import downloads_dir
 
-CHART_FIGURE = re.compile(r'<figure class="chart" id="([a-z][a-z0-9-]*)"')
 UNKNOWN = "unknown"  # how data/sources.csv marks a field not yet known
 PICTURES = ("png", "svg")
 
