@@ -118,7 +118,7 @@ def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
     assert fig["id"] == "chart-sample"
     assert fig.select_one("a.chart-permalink")["href"] == "#chart-sample"
     link = fig.select_one("a.chart-download")
-    assert link.get_text() == "Download data (CSV)" and link["href"] == "../downloads/chart-sample.csv"
+    assert link.get_text() == "Download CSV" and link["href"] == "../downloads/chart-sample.csv"
     assert link.has_attr("download")
     assert fig.select_one(".chart-plot")["role"] == "img"
     assert len(fig.select("details.chart-table tbody tr")) == 3
@@ -127,12 +127,13 @@ def test_figure_has_id_permalink_download_alt_and_table(page: Path) -> None:
 def test_charts_js_is_loaded_once_per_page_and_names_the_sites_plotly(page: Path) -> None:
     first, second = parse(make("chart-one")), parse(make("chart-two"))
     scripts = first.find_all("script", src=True)
-    assert [s["src"] for s in scripts] == ["../assets/charts.js"], "plotly.js is not on the page: charts.js fetches it"
+    assert [s["src"] for s in scripts] == ["../assets/charts.js", "../assets/chart-toolbar.js"], \
+        "plotly.js is not on the page: charts.js fetches it"
     assert scripts[0]["data-plotly"] == f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
     assert scripts[0]["data-plotly-css"] == f"../assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
     assert second.find_all("script", src=True) == []
     new_page()
-    assert len(parse(make("chart-one")).find_all("script", src=True)) == 1
+    assert len(parse(make("chart-one")).find_all("script", src=True)) == 2
 
 
 def test_the_plot_shows_its_static_picture_first(page: Path) -> None:

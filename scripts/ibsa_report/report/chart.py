@@ -36,6 +36,7 @@ from plotly.offline import get_plotlyjs_version
 from quarto_lite.outputs import raw_block
 from quarto_lite.project import find_root, relative_root
 from ibsa_report.sources import downloads_dir
+from ibsa_report.report.chart_facts import Period, chart_facts, write_facts
 from ibsa_report.report.fmt import table_markup
 from ibsa_report.templating import template_env
 
@@ -46,8 +47,10 @@ CHART_SCRIPT = "assets/charts.js"
 PICTURE_WIDTH = 720  # px: the static picture's width on a desktop page (the column's width)
 NARROW_WIDTH = 360  # px: its width for phones (<source media="(max-width: 560px)">)
 NARROW_MEDIA = "(max-width: 560px)"
+TOOLBAR_SCRIPT = "assets/chart-toolbar.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLOURS = ("#1b4f72", "#c0392b", "#7f8c8d", "#b9770e", "#6c3483")  # dark enough on white (WCAG AA)
+EMBED_EXTRA_HEIGHT = 260  # px an embed page needs above and below the picture: title, source, citation
 CHART_ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 CHARTS_MODE = "IBSA_CHARTS"  # environment: "site" (the default) or "plotly-default" (the bench baseline)
 CHARTS_MODES = ("site", "plotly-default")
@@ -118,11 +121,15 @@ class Chart:
 
 def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, title: str,
           source: str, alt: str, subtitle: str = "", note: str = "", how_to_read: str = "",
-          start: Path | None = None) -> Chart:
-    """Make a chart from data, write its CSV beside the project, and return it for display.
+          source_id: str | None = None, locator: str | None = None, period: Period | None = None,
+          units: dict[str, str] | None = None, start: Path | None = None) -> Chart:
+    """Make a chart from data, write its CSV and facts beside the project, and return it for display.
 
     title states what the chart shows; subtitle what is measured, over what period and for whom; note and
-    how_to_read (optional) sit under it with the source.
+    how_to_read (optional) sit under it with the source. source_id and locator name the source document
+    (data/sources.csv) and where in it; period is the time the data cover; units overrides the unit a
+    column's header implies (chart_facts.column_unit). These go into `<chart-id>.facts.json`, which the
+    post-render step turns into the chart's metadata.json and embed page.
     """
     check_chart_id(chart_id)
     if chart_id in _page["ids"]:
@@ -130,6 +137,9 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     root = find_root(start)
     data = data.reset_index(drop=True)
     write_csv(data, downloads_dir(root) / f"{chart_id}.csv")
+    write_facts(chart_facts(chart_id, data, title=title, subtitle=subtitle, source=source, alt=alt,
+                            source_id=source_id, locator=locator, period=period, units=units),
+                downloads_dir(root))
     loader = not _page["loader"]
     _page["loader"] = True
     _page["ids"].add(chart_id)
@@ -281,8 +291,11 @@ def chart_html(c: Chart) -> str:
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
         chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
+        downloads=f"{c.root}downloads/{c.chart_id}", embed=f"{c.root}embed/{c.chart_id}.html",
         csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, plotly_css=c.root + PLOTLY_CSS,
-        script=c.root + CHART_SCRIPT, svg=f"{c.root}downloads/{c.chart_id}.svg",
+        script=c.root + CHART_SCRIPT, toolbar_script=c.root + TOOLBAR_SCRIPT,
+        svg=f"{c.root}downloads/{c.chart_id}.svg",
         narrow_svg=f"{c.root}downloads/{c.chart_id}.narrow.svg", width=PICTURE_WIDTH, narrow_width=NARROW_WIDTH,
         narrow_media=NARROW_MEDIA, height=picture_height(c),
+        embed_height=int(c.figure["layout"]["height"]) + EMBED_EXTRA_HEIGHT,
     )

@@ -18,6 +18,7 @@ from ibsa_report.analysis import figures, overdispersion
 from ibsa_report.report import fmt
 from ibsa_report.analysis import stats
 from ibsa_report.report.chart import Axes, Chart, Series, chart
+from ibsa_report.report.chart_facts import foi_period, Period
 from ibsa_report.evidence.frames import Evidence
 from ibsa_report.analysis.figures import STATUS_WORDS
 from ibsa_report.report.recommendation_text import checked_month
@@ -76,6 +77,7 @@ def force_rate_chart(ev: Evidence) -> Chart:
         Axes(x_title=RATE, y_title="", horizontal=True, height=140 + 22 * len(data), hover=CATEGORY_HOVER),
         title=f"Charge or summons rate by police force, highest first, with {level} Wilson intervals",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2"),
+        source_id=figures.latest_round(ev)["source_id"], locator="Table 2", period=foi_period(figures.latest_round(ev)),
         alt=(f"Dot plot of the charge or summons rate of each of {len(data)} police forces with its interval. "
              f"Rates run from {row_rate(lowest)} ({lowest[FORCE]}) to {row_rate(highest)} ({highest[FORCE]})."),
     )
@@ -145,6 +147,8 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
                  f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate, "
                  "widened for the variation between forces"),
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
+        source_id=figures.latest_round(ev)["source_id"], locator="Table 2; limits computed by this report",
+        period=foi_period(figures.latest_round(ev)),
         alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}, "
              "and the control limits allow for chance and for the variation between forces. Outside the "
              f"{level_label(levels[-1])} limits: {figures.names(outside['short_name'])}."),
@@ -175,6 +179,7 @@ def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
              hover=CATEGORY_HOVER),
         title="Outcomes of the intimate image offences recorded by the included forces",
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 3"),
+        source_id=figures.latest_round(ev)["source_id"], locator="Table 3", period=foi_period(figures.latest_round(ev)),
         alt=(f"Bar chart of {len(data)} outcome groups. The largest is “{top['Outcome']}”, "
              f"{fmt.percent(Fraction(int(top['Offences']), int(data['Offences'].sum())))} of outcomes."),
     )
@@ -207,6 +212,8 @@ def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], title: str) 
         title=title,
         source=source_line(ev, "interviews-article", "counts as reported in the article; see the table for "
                                                      "how each denominator was found"),
+        source_id="interviews-article", locator="counts as reported in the article",
+        period=Period(figures.interview_period(ev)),
         alt=f"Bar chart of interview findings, each count against the number it is out of: {said}.",
     )
 
@@ -259,6 +266,7 @@ def status(ev: Evidence) -> Chart:
         Axes(x_title="Recommendations", y_title="", horizontal=True, barmode="stack", height=320,
              hover="%{y}: %{x}<extra>%{fullData.name}</extra>"),
         title=f"Recommendations by where they stand now (checked {checked_month(ev)})",
+        period=Period(f"the law as checked in {checked_month(ev)}"),
         source="the recommendations in the interview article, Refuge’s blog and the Revenge Porn Helpline’s article "
                "(parts of two also made by the Commons Women and Equalities Committee); legal status from this "
                "report’s research (see the tracker table for each source)",

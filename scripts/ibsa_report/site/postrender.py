@@ -5,8 +5,11 @@
 2. citation: downloads/citation.bib and the "Cite this" block on every page;
 3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
    _site.old-* a crashed build left), versions.json and the version switcher on every page;
-4. the Content-Security-Policy of every live page (site/csp.py), once the pages are final;
-5. .nojekyll, so that GitHub Pages serves every file as it is.
+4. each chart's downloads/<id>.metadata.json, the dataset zip's README.md listing the charts'
+   files, and, where a chart's picture was drawn, its embed page
+   embed/<id>.html (site/embed.py; written after steps 2 and 3, so it has no cite block or switcher);
+5. the Content-Security-Policy of every live page (site/csp.py), once the pages are final;
+6. .nojekyll, so that GitHub Pages serves every file as it is.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from pathlib import Path
 
 from ibsa_report.release import versions
 from ibsa_report.release.archives import archive_sources, carry_archives
+from ibsa_report.site.chart_metadata import chart_metadata, dataset_readme, write_metadata
 from ibsa_report.site.cite_block import add_cite_blocks, write_bib
+from ibsa_report.site.embed import write_embed_pages
 from ibsa_report.site.csp import add_policies
 from ibsa_report.release.citation import read_citation
 from ibsa_report.site.chart_images import publish_pictures, read_records
-from ibsa_report.site.downloads import publish_downloads
+from ibsa_report.site.downloads import DATASET_ZIP, add_readme, publish_downloads
 from ibsa_report.site.previews import add_previews
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE, downloads_dir
@@ -31,15 +36,20 @@ NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switch
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
     publish_downloads(root, out)
-    charts = read_records(downloads_dir(root))
+    records = read_records(downloads_dir(root))
     live = versions.html_pages(out)
-    if publish_pictures(root, out, live + [p for p in [out / NOT_FOUND] if p.is_file()], charts):
-        add_previews(out, live, read_config(root).site_url, {c.chart_id: c.alt for c in charts})
+    if publish_pictures(root, out, live + [p for p in [out / NOT_FOUND] if p.is_file()], records):
+        add_previews(out, live, read_config(root).site_url, {c.chart_id: c.alt for c in records})
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(versions.html_pages(out), out, citation)
     carry_archives(archive_sources(root, out), out)
     versions.publish_index(out, citation.version)
+    # The charts' pictures (downloads/<id>.png, .svg) must be drawn before this point.
+    charts = chart_metadata(root, out, versions.html_pages(out), citation)
+    write_metadata(out, charts)
+    add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
+    write_embed_pages(out, charts, citation.url)
     add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
     (out / ".nojekyll").touch()
 
