@@ -202,7 +202,9 @@ def test_the_funnel_limits_span_exactly_the_forces_range_and_the_scale_fits_the_
     assert y_high < 2 * forces[charts.RATE].max()  # clipped to the data, not to the limits' 100%
     assert lines[charts.RATE].max() > y_high  # the widest limits at the smallest force run off the top
     x_low, x_high = c.figure["layout"]["xaxis"]["range"]  # log10 on a log axis
-    assert 10 ** x_low < forces[charts.RECORDED].min() and forces[charts.RECORDED].max() < 10 ** x_high
+    enough = forces[forces[charts.RECORDED] >= charts.ENOUGH_OFFENCES]
+    assert 10 ** x_low < enough[charts.RECORDED].min() and forces[charts.RECORDED].max() < 10 ** x_high
+    assert 10 ** x_low > forces[charts.RECORDED].min()  # City of London's 2 offences do not stretch the scale
 
 
 def test_the_funnel_names_its_outliers_and_its_lines_without_a_legend(ev: Evidence) -> None:
@@ -216,21 +218,27 @@ def test_the_funnel_names_its_outliers_and_its_lines_without_a_legend(ev: Eviden
     assert c.how_to_read.count(". ") == 1 and c.how_to_read.endswith(".")  # two sentences
 
 
-def test_a_force_above_the_funnel_scale_is_drawn_at_the_edge_and_marked(ev: Evidence) -> None:
-    tiny = set_counts(ev, "city-of-london", 2)  # 2 of 2: 100%, too few offences to set the scale
+def test_a_force_with_too_few_offences_is_named_at_the_funnel_edge_with_its_true_rate(ev: Evidence) -> None:
+    c = charts.funnel(ev)
+    left = c.figure["layout"]["xaxis"]["range"][0]
+    (mark,) = [a for a in c.figure["layout"]["annotations"] if a["text"].startswith(charts.LEFT_OF_SCALE)]
+    assert mark["x"] == left and "City of London, 0.0% of 2 offences" in mark["text"]
+    assert "City of London, 0 of 2 offences" in c.note
+    new_page()
+    tiny = set_counts(ev, "city-of-london", 2)  # 2 of 2: 100%, above the scale as well
     c = charts.funnel(tiny)
     top = c.figure["layout"]["yaxis"]["range"][1]
     assert top < 50
-    marks = [a for a in c.figure["layout"]["annotations"] if a["text"].startswith(charts.ABOVE_SCALE)]
-    assert len(marks) == 1 and "City of London" in marks[0]["text"] and "100.0%" in marks[0]["text"]
-    assert marks[0]["y"] == top and "City of London" in c.note
+    (mark,) = [a for a in c.figure["layout"]["annotations"] if a["text"].startswith(charts.LEFT_OF_SCALE)]
+    assert "100.0%" in mark["text"] and mark["y"] == top and mark["yanchor"] == "top"
 
 
 def test_the_rate_axis_stops_short_of_the_tiny_forces_interval_and_marks_its_true_value(ev: Evidence) -> None:
     c = charts.force_rate_chart(ev)
     data = c.data
     cap = charts.rate_cap(data)
-    assert c.figure["layout"]["xaxis"]["range"] == [0.0, cap]
+    low, high = c.figure["layout"]["xaxis"]["range"]
+    assert high == cap and -0.05 * cap < low <= 0  # a sliver below zero keeps a 0% dot whole
     enough = data[data[charts.RECORDED] >= charts.ENOUGH_OFFENCES]
     assert (enough[HIGH] <= cap).all() and cap < enough[HIGH].max() + 2
     tiny = data.set_index(charts.FORCE).loc["City of London"]

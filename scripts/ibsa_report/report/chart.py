@@ -103,7 +103,9 @@ class Axes:
 
     Ranges are in data units (on a log axis too); None lets plotly fit the data. legend=None shows a
     legend only when there are several series; direct labels (Series.label, marks, rules) usually
-    make it unnecessary.
+    make it unnecessary. labels_above (horizontal bars) writes each category's (wrapped) label above
+    its bar instead of beside it, so that on a phone the bars keep the plot's whole width; the chart's
+    height then follows from its rows and their lines.
     """
 
     x_title: str
@@ -119,6 +121,8 @@ class Axes:
     marks: tuple[Mark, ...] = ()
     rules: tuple[Rule, ...] = ()
     legend: bool | None = None
+    x_ticks: tuple[tuple[float, str], ...] = ()  # (value, label) pairs, instead of plotly's own ticks
+    labels_above: bool = False  # horizontal bars: each category's label above its bar, across the plot's width
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -297,6 +301,32 @@ def rule_shapes(r: Rule) -> tuple[dict[str, Any], dict[str, Any]]:
             name | {"y": _position(r.value), "yref": "y", "x": 1, "xref": "paper", "xanchor": "right", "yanchor": "bottom"})
 
 
+BAR_PX = 18  # a bar's thickness when the labels are above the bars
+LABEL_LINE_PX = 18  # one line of a label above a bar
+AXIS_PX = 64  # the value axis, its ticks and title, below the plot
+
+
+def categories(traces: Sequence[go.BaseTraceType]) -> list[Any]:
+    """Return the categories (y values) of horizontal traces in the order plotted, each once."""
+    return list(dict.fromkeys(v for t in traces for v in t.y if v is not None))
+
+
+def labels_above(cats: Sequence[Any], top: int) -> tuple[list[dict[str, Any]], dict[str, Any], list[float]]:
+    """Return an annotation above each category's bar, the layout (height, bargap) that makes room for them,
+    and the category axis's range (top row first) that leaves room above the first bar for its label."""
+    lines = max((str(c).count("<br>") + 1 for c in cats), default=1)
+    label_px = LABEL_LINE_PX * lines
+    band = BAR_PX + label_px + 14  # one row: its label, its bar and a gap, in pixels
+    notes = [{"x": 0, "xref": "paper", "y": c, "yref": "y", "xanchor": "left", "yanchor": "bottom", "align": "left",
+              "yshift": BAR_PX // 2 + 2, "showarrow": False, "text": c, "font": {"size": 13, "color": "#1a1a1a"}}
+             for c in cats]
+    above = (label_px + BAR_PX // 2 + 6) / band  # from the first bar's centre to the plot's top, in rows
+    below = (BAR_PX // 2 + 8) / band  # from the last bar's centre to the plot's bottom
+    span = [len(cats) - 1 + below, -above]
+    height = top + AXIS_PX + round(band * (span[0] - span[1]))
+    return notes, {"height": height, "bargap": round(1 - BAR_PX / band, 4)}, [round(v, 4) for v in span]
+
+
 def _axis(title: str, log: bool, span: tuple[float, float] | None) -> dict[str, Any]:
     """Return one axis: its title (escaped), fixed against zoom and pan, its range if given."""
     axis: dict[str, Any] = {"automargin": True, "gridcolor": "#dddddd", "zeroline": False, "linecolor": "#555555",
@@ -316,6 +346,9 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
     """
     traces = [trace(data, s, axes, s.colour or COLOURS[i % len(COLOURS)]) for i, s in enumerate(series)]
     x_axis = _axis(axes.x_title, axes.x_log, axes.x_range)
+    if axes.x_ticks:
+        x_axis |= {"tickmode": "array", "tickvals": [_position(v) for v, _ in axes.x_ticks],
+                   "ticktext": [plot_text(text) for _, text in axes.x_ticks]}
     y_axis = _axis(axes.y_title, False, axes.y_range)
     if axes.horizontal:
         y_axis["autorange"] = "reversed"
@@ -326,6 +359,12 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
     annotations = [mark_annotation(m, axes.x_log) for m in axes.marks] + [name for _, name in rules]
     legend = len(series) > 1 if axes.legend is None else axes.legend
     top = 28 if any(r.axis == "x" for r in axes.rules) else 8
+    above: dict[str, Any] = {}
+    if axes.labels_above and axes.horizontal:
+        names, above, span = labels_above(categories(traces), top)
+        annotations += names
+        y_axis |= {"showticklabels": False, "ticks": "", "showgrid": False, "range": span}
+        y_axis.pop("autorange", None)
     layout = {
         "template": "none", "height": axes.height, "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
         "margin": {"l": 8, "r": 16, "t": top, "b": 8}, "xaxis": x_axis, "yaxis": y_axis,
@@ -333,7 +372,7 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
         "showlegend": legend, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     } | ({"barmode": axes.barmode} if axes.barmode else {}) | (
         {"annotations": annotations} if annotations else {}) | (
-        {"shapes": [shape for shape, _ in rules]} if rules else {}) | axes.extra
+        {"shapes": [shape for shape, _ in rules]} if rules else {}) | above | axes.extra
     if legend:
         layout["margin"] = layout["margin"] | {"t": max(top, 36)}
     figure = go.Figure(data=traces, layout=layout).to_plotly_json()

@@ -9,7 +9,6 @@ formats a number itself.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -38,7 +37,7 @@ LIMIT_DIGITS = 2  # decimals kept along a control limit, so that its curve draws
 ENOUGH_OFFENCES = 30
 OFF_SCALE = "▸"  # marks a value or interval drawn at the edge of a rate chart's scale
 ABOVE_SCALE = "▲"  # marks a force drawn at the top edge of the funnel plot
-LINE_HEIGHT = 17  # pixels per line of a wrapped category label
+LEFT_OF_SCALE = "◂"  # marks a force with too few offences for the funnel plot's scale, named at its left edge
 
 
 def level_label(level: float) -> str:
@@ -72,12 +71,6 @@ def pooled_share(ev: Evidence) -> Fraction:
 def sentence(text: str) -> str:
     """Capitalise the first letter of a sentence built from words and data."""
     return text[:1].upper() + text[1:]
-
-
-def wrapped_height(labels: Sequence[str], wrap: int, base: int, per_row: int) -> int:
-    """Return a horizontal chart's height: base plus, for each row, room for its label's wrapped lines."""
-    lines = max((len(textwrap.wrap(str(v), wrap, break_long_words=False)) for v in labels), default=1)
-    return base + len(labels) * max(per_row, LINE_HEIGHT * lines + 16)
 
 
 # Charging -------------------------------------------------------------------------------------------
@@ -119,9 +112,9 @@ def off_scale_marks(ev: Evidence, cap: float) -> list[tuple[pd.Series, str]]:
     marked = []
     for _, r in _force_rates(ev).iterrows():
         if 100 * r["rate"] > cap:
-            marked.append((r, f"{fmt.percent(r['share'])}, interval to {fmt.percent(r['ci_high'])}"))
+            marked.append((r, f"{fmt.percent(r['share'])}, to {fmt.percent(r['ci_high'])}"))
         elif 100 * r["ci_high"] > cap:
-            marked.append((r, f"interval to {fmt.percent(r['ci_high'])}"))
+            marked.append((r, f"to {fmt.percent(r['ci_high'])}"))
     return marked
 
 
@@ -146,8 +139,8 @@ def force_rate_chart(ev: Evidence) -> Chart:
     return chart(
         "chart-force-rates", data,
         [Series("Charge or summons rate", x=RATE, y=FORCE, error=(low, high), text=LABEL)],
-        Axes(x_title=RATE, y_title="", horizontal=True, height=150 + 22 * len(data), hover=CATEGORY_HOVER,
-             x_range=(0.0, cap), legend=False, marks=marks,
+        Axes(x_title="Rate (%)", y_title="", horizontal=True, height=150 + 22 * len(data), hover=CATEGORY_HOVER,
+             x_range=(-0.02 * cap, cap), legend=False, marks=marks,
              rules=(Rule("x", fmt.percent_number(pooled), f"All forces: {fmt.percent(pooled)}"),)),
         title=(f"Forces' charge or summons rates ranged from {fmt.percent(lowest['share'])} to "
                f"{fmt.percent(highest['share'])}; across all {fmt.words(len(data))} forces the rate was "
@@ -216,6 +209,22 @@ def funnel_top(points: pd.DataFrame) -> float:
     return 1.15 * float((enough if len(enough) else points)[RATE].max())
 
 
+def funnel_span(points: pd.DataFrame) -> tuple[float, float]:
+    """Return the funnel plot's range of recorded offences: from the smallest force with enough offences to the largest.
+
+    A margin of a quarter each side; a force with fewer than ENOUGH_OFFENCES lies to the left of the
+    scale and is named at its edge (all forces set it, if none has that many).
+    """
+    enough = points[points[RECORDED] >= ENOUGH_OFFENCES]
+    return float((enough if len(enough) else points)[RECORDED].min()) / 1.25, float(points[RECORDED].max()) * 1.25
+
+
+def log_ticks(low: float, high: float) -> tuple[tuple[float, str], ...]:
+    """Return ticks at 1, 2 and 5 times a power of ten between low and high, labelled as counts: (200, '200')."""
+    powers = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    return tuple((m * 10 ** k, fmt.count(m * 10 ** k)) for k in powers for m in (1, 2, 5) if low <= m * 10 ** k <= high)
+
+
 def funnel_title(outside: pd.DataFrame, level: float) -> str:
     """Say which forces lie outside the widest limits (none, one or several) and on which side."""
     limits = f"the {level_label(level)} limits"
@@ -235,14 +244,19 @@ def funnel_title(outside: pd.DataFrame, level: float) -> str:
 
 
 def funnel_marks(ev: Evidence, data: pd.DataFrame, levels: Sequence[float], top: float) -> list[Mark]:
-    """Name the forces outside the widest limits, each limit and the pooled line at its right end, and any force above top."""
+    """Name the forces outside the widest limits, each limit and the pooled line at its right end, and any force off the scale."""
     points = data[data["Series"] == FORCE]
     outside = set(figures.outside_funnel(ev, levels[-1])["short_name"])
-    middle = math.sqrt(points[RECORDED].min() * points[RECORDED].max())
+    left, largest = funnel_span(points)
+    middle = math.sqrt(left * largest)
     marks = []
     for _, p in points.iterrows():
         right = p[RECORDED] > middle
-        if p[RATE] > top:
+        if p[RECORDED] < left:
+            marks.append(Mark(left, min(p[RATE], top), f"{LEFT_OF_SCALE} {p[FORCE]}, {p[RATE]}% of "
+                              f"{offences(int(p[RECORDED]))}", yanchor="top" if p[RATE] >= top else "bottom",
+                              colour="#1b4f72", xshift=2))
+        elif p[RATE] > top:
             marks.append(Mark(p[RECORDED], top, f"{ABOVE_SCALE} {p[FORCE]}, {p[RATE]}%", xanchor="center",
                               yanchor="top", colour="#1b4f72"))
         elif p[FORCE] in outside:
@@ -276,17 +290,23 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
     points = data[data["Series"] == FORCE]
     outside = figures.outside_funnel(ev, levels[-1])
     top = funnel_top(points)
-    above = points[points[RATE] > top]
+    left, right = funnel_span(points)
+    few = points[points[RECORDED] < left]
+    above = points[(points[RATE] > top) & (points[RECORDED] >= left)]
     smallest, largest = int(points[RECORDED].min()), int(points[RECORDED].max())
     note = (f"The horizontal scale is logarithmic; the limits are drawn from the smallest force's count to the "
             f"largest's, from {fmt.count(smallest)} to {offences(largest)}.")
+    if len(few):
+        note += (f" {LEFT_OF_SCALE} marks a force with too few offences to show on this scale, named at its left "
+                 f"edge: " + "; ".join(f"{r[FORCE]}, {fmt.of(int(r[CHARGED]), int(r[RECORDED]))} offences charged"
+                                      for _, r in few.iterrows()) + ".")
     if len(above):
         note += (f" {ABOVE_SCALE} marks a force with few offences whose rate lies above the scale: "
                  f"{figures.names(above[FORCE])}.")
     return chart(
         "chart-funnel", data, series,
         Axes(x_title=f"{RECORDED} (log scale)", y_title=RATE, x_log=True, height=460, hover=HOVER,
-             x_range=(smallest / 1.4, largest * 1.4), y_range=(-0.04 * top, top), legend=False,
+             x_range=(left, right), y_range=(-0.04 * top, top), legend=False, x_ticks=log_ticks(left, right),
              marks=tuple(funnel_marks(ev, data, levels, top))),
         title=funnel_title(outside, levels[-1]),
         subtitle=(f"Charge or summons rate against offences recorded, with "
@@ -316,7 +336,7 @@ def outcome_data(ev: Evidence) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-OUTCOME_WRAP = 24
+OUTCOME_WRAP = 32  # characters of a line of a label above its bar: it fits across a 320 px phone
 
 
 def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
@@ -331,8 +351,7 @@ def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
         [Series("Share of outcomes", x="Share of outcomes (%)", y="Outcome", kind="bar", text=LABEL,
                 label="Share of outcomes (%)", unit="%")],
         Axes(x_title="Share of outcomes (%)", y_title="", horizontal=True, wrap=OUTCOME_WRAP, hover=CATEGORY_HOVER,
-             height=wrapped_height(list(data["Outcome"]), OUTCOME_WRAP, 90, 40), x_range=(0.0, 1.25 * widest),
-             legend=False),
+             x_range=(0.0, 1.25 * widest), legend=False, labels_above=True),
         title=f"The largest group of outcomes, {share}, was “{top['Outcome']}”",
         subtitle=(f"How the {fmt.count(total)} intimate image offences recorded were closed, as a share of all "
                   f"outcomes; {foi_scope(ev)}"),
@@ -346,7 +365,7 @@ def outcomes(ev: Evidence, chart_id: str = "chart-outcomes") -> Chart:
 
 # Interviews -----------------------------------------------------------------------------------------
 
-FINDING_WRAP = 26
+FINDING_WRAP = OUTCOME_WRAP
 
 
 def findings_data(ev: Evidence, theme_ids: Sequence[str]) -> pd.DataFrame:
@@ -415,9 +434,9 @@ def findings(ev: Evidence, chart_id: str, theme_ids: Sequence[str], title: str |
         [Series("Out of", x="Out of", y="Finding", kind="bar", colour="#d5dbdb", legend=False),
          Series("Interviewees", x="Interviewees", y="Finding", kind="bar", colour="#1b4f72", label=LABEL,
                 legend=False)],
-        Axes(x_title="Interviewees (people)", y_title="", horizontal=True, barmode="overlay", wrap=FINDING_WRAP,
-             height=wrapped_height(list(data["Finding"]), FINDING_WRAP, 90, 48),
-             hover="%{y}: %{x}<extra>%{fullData.name}</extra>", x_range=(0.0, 1.3 * widest), legend=False),
+        Axes(x_title="Interviewees (number)", y_title="", horizontal=True, barmode="overlay", wrap=FINDING_WRAP,
+             hover="%{y}: %{x}<extra>%{fullData.name}</extra>", x_range=(0.0, 1.3 * widest), legend=False,
+             labels_above=True),
         title=title or findings_title(data),
         subtitle=findings_subtitle(ev, data),
         note=findings_note(data),
@@ -473,12 +492,13 @@ def status(ev: Evidence) -> Chart:
     areas = list(dict.fromkeys(data["Area"]))
     counts = figures.status_counts(ev)
     unassessed = int(counts["not-assessed"])
+    widest = float(counts.max())
     return chart(
         "chart-status", data,
         [Series(area, x="Recommendations", y="Status", kind="bar", where=("Area", area)) for area in areas],
         Axes(x_title="Recommendations (number)", y_title="", horizontal=True, barmode="stack",
              height=110 + 40 * data["Status"].nunique(), hover="%{y}: %{x}<extra>%{fullData.name}</extra>",
-             legend=len(areas) > 1,
+             legend=len(areas) > 1, x_range=(0.0, 1.15 * widest),
              marks=tuple(Mark(int(n), STATUS_WORDS[s], fmt.count(int(n)), xshift=6)
                          for s, n in counts.items() if n > 0)),
         title=status_title(ev),
