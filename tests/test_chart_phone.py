@@ -6,11 +6,11 @@ is one call, draw_charts, so that how a chart becomes interactive can change in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page
 
 from browser_session import CHARTS_DRAWN, CHART_TIMEOUT_MS, PageLog, RequestLog, ServedSite
 
@@ -79,12 +79,47 @@ def swipe_point(page: Page, plot_id: str) -> tuple[float, float, int]:
     box = page.locator(f"#{plot_id}").bounding_box()
     assert box is not None, plot_id
     top, bottom = max(box["y"], 0), min(box["y"] + box["height"], PHONE["height"])
-    y, scrolled, height, viewport = page.evaluate(SCROLL)
+    scrolled, height, viewport = page.evaluate(SCROLL)
     down = 1 if scrolled + viewport < height - 150 else -1
     return box["x"] + box["width"] / 2, (top + bottom) / 2, down
 
 
-def scrolled_by(page: Page, action) -> float:
+def touch_swipe(cdp: CDPSession, page: Page, x: float, y: float, distance: float, steps: int = 10) -> None:
+    """Drag a finger from (x, y) up by distance pixels (down if negative), as a phone's touch screen reports it."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - distance * step / steps}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def over(page: Page, x: float, y: float) -> str | None:
+    """Return the id of the chart plot under the point (x, y), if any."""
+    return page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('.chart-plot')?.id ?? null", [x, y])
+
+
+def swipes(page: Page, cdp: CDPSession, plot_id: str) -> list[str]:
+    """Swipe a finger and turn the mouse wheel over a plot; return what went wrong (the page did not scroll, the axes moved)."""
+    problems = []
+    ranges = page.evaluate(RANGES, plot_id)
+    for how in ("touch", "wheel"):
+        x, y, down = swipe_point(page, plot_id)
+        if over(page, x, y) != plot_id:
+            problems.append(f"the point ({x:.0f}, {y:.0f}) is not over the chart but {over(page, x, y)!r}")
+            continue
+        if how == "touch":
+            moved = scrolled_by(page, lambda: touch_swipe(cdp, page, x, y, 250 * down))
+        else:
+            page.mouse.move(x, y)
+            moved = scrolled_by(page, lambda: page.mouse.wheel(0, 250 * down))
+        if moved * down <= 0:
+            problems.append(f"a {how} swipe over the chart scrolled the page by {moved} px")
+        if page.evaluate(RANGES, plot_id) != ranges:
+            problems.append(f"a {how} swipe changed the axes from {ranges} to {page.evaluate(RANGES, plot_id)}")
+    return problems
+
+
+def scrolled_by(page: Page, action: Callable[[], object]) -> float:
     """Run action (a swipe or a wheel turn) and return how far the page scrolled."""
     before = page.evaluate(SCROLL)[0]
     action()
@@ -99,25 +134,24 @@ def test_a_vertical_swipe_or_wheel_over_a_chart_scrolls_the_page_and_leaves_it_u
         page, log = open_page(phone, served_site.url(path))
         cdp = phone.new_cdp_session(page)
         for plot_id in page.eval_on_selector_all("figure.chart .chart-plot", "ps => ps.map(p => p.id)"):
-            ranges = page.evaluate(RANGES, plot_id)
-            for how in ("touch", "wheel"):
-                x, y, down = swipe_point(page, plot_id)
-                if how == "touch":
-                    moved = scrolled_by(page, lambda: cdp.send("Input.synthesizeScrollGesture", {
-                        "x": x, "y": y, "yDistance": -250 * down, "gestureSourceType": "touch", "speed": 1200}))
-                else:
-                    page.mouse.move(x, y)
-                    moved = scrolled_by(page, lambda: page.mouse.wheel(0, 250 * down))
-                if moved * down <= 0:
-                    problems.append(f"{path}#{plot_id}: a {how} swipe over the chart scrolled the page by {moved} px")
-                if page.evaluate(RANGES, plot_id) != ranges:
-                    problems.append(f"{path}#{plot_id}: a {how} swipe changed the axes from {ranges} to "
-                                    f"{page.evaluate(RANGES, plot_id)}")
+            problems += [f"{path}#{plot_id}: {problem}" for problem in swipes(page, cdp, plot_id)]
             checked += 1
         problems += [f"{path}: {error}" for error in log.errors]
         page.close()
     assert checked > 0, "no chart found on the site"
     assert not problems, "\n".join(problems)
+
+
+def test_the_swipe_check_catches_a_chart_that_zooms(served_site: ServedSite, phone: BrowserContext) -> None:
+    page, _ = open_page(phone, served_site.url(chart_pages(served_site)[0]))
+    plot_id = page.eval_on_selector("figure.chart .chart-plot", "p => p.id")
+    page.evaluate("id => Plotly.relayout(id, {dragmode: 'zoom', 'xaxis.fixedrange': false, 'yaxis.fixedrange': false})",
+                  plot_id)
+    page.evaluate("id => Plotly.react(id, document.getElementById(id).data, document.getElementById(id).layout, "
+                  "{scrollZoom: true})", plot_id)
+    problems = swipes(page, phone.new_cdp_session(page), plot_id)
+    assert any("touch swipe changed the axes" in p for p in problems), problems
+    assert any("wheel swipe" in p for p in problems), problems
 
 
 def overlap(a: list[float], b: list[float], slack: float = 1.0) -> bool:

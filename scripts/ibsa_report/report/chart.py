@@ -282,8 +282,9 @@ def mark_annotation(m: Mark, x_log: bool) -> dict[str, Any]:
     """Return a plotly annotation for a mark, its text escaped."""
     text = plot_text(m.text)
     return {"x": _position(m.x, x_log), "y": _position(m.y), "xref": "x", "yref": "y", "showarrow": False,
-            "text": f"<b>{text}</b>" if m.bold else text, "xanchor": m.xanchor, "yanchor": m.yanchor,
-            "xshift": m.xshift, "yshift": m.yshift, "font": {"size": 12, "color": m.colour},
+            "text": text, "xanchor": m.xanchor, "yanchor": m.yanchor, "xshift": m.xshift, "yshift": m.yshift,
+            # font.weight, not <b>: plotly draws <b> with a style attribute, which the CSP refuses.
+            "font": {"size": 12, "color": m.colour} | ({"weight": 700} if m.bold else {}),
             "bgcolor": "rgba(255,255,255,0.85)"}
 
 
@@ -359,6 +360,8 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
     annotations = [mark_annotation(m, axes.x_log) for m in axes.marks] + [name for _, name in rules]
     legend = len(series) > 1 if axes.legend is None else axes.legend
     top = 28 if any(r.axis == "x" for r in axes.rules) else 8
+    if legend:
+        top = max(top, 36)  # the legend sits above the plot
     above: dict[str, Any] = {}
     if axes.labels_above and axes.horizontal:
         names, above, span = labels_above(categories(traces), top)
@@ -373,8 +376,6 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
     } | ({"barmode": axes.barmode} if axes.barmode else {}) | (
         {"annotations": annotations} if annotations else {}) | (
         {"shapes": [shape for shape, _ in rules]} if rules else {}) | above | axes.extra
-    if legend:
-        layout["margin"] = layout["margin"] | {"t": max(top, 36)}
     figure = go.Figure(data=traces, layout=layout).to_plotly_json()
     return {"data": figure["data"], "layout": figure["layout"], "config": dict(STILL_CONFIG)}
 

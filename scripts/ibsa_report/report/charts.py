@@ -496,9 +496,8 @@ def status(ev: Evidence) -> Chart:
     return chart(
         "chart-status", data,
         [Series(area, x="Recommendations", y="Status", kind="bar", where=("Area", area)) for area in areas],
-        Axes(x_title="Recommendations (number)", y_title="", horizontal=True, barmode="stack",
-             height=110 + 40 * data["Status"].nunique(), hover="%{y}: %{x}<extra>%{fullData.name}</extra>",
-             legend=len(areas) > 1, x_range=(0.0, 1.15 * widest),
+        Axes(x_title="Recommendations (number)", y_title="", horizontal=True, barmode="stack", labels_above=True,
+             hover="%{y}: %{x}<extra>%{fullData.name}</extra>", legend=len(areas) > 1, x_range=(0.0, 1.15 * widest),
              marks=tuple(Mark(int(n), STATUS_WORDS[s], fmt.count(int(n)), xshift=6)
                          for s, n in counts.items() if n > 0)),
         title=status_title(ev),
