@@ -306,3 +306,11 @@ def test_data_text_in_annotations_is_escaped(ev: Evidence) -> None:
     texts = [a["text"] for a in c.figure["layout"]["annotations"]]
     assert any("&lt;b&gt;Bed&lt;/b&gt; &amp; co" in t for t in texts), texts
     assert not any("<b>Bed" in t for t in texts)
+
+
+@pytest.mark.parametrize("chart_id", ALL)
+def test_no_label_uses_plotly_markup_but_line_breaks(ev: Evidence, chart_id: str) -> None:
+    # Plotly draws <b>, <i> and the like with a style attribute, which the Content-Security-Policy refuses.
+    layout = ALL[chart_id](ev).figure["layout"]
+    for note in layout.get("annotations", []):
+        assert "<" not in note["text"].replace("<br>", ""), note["text"]
