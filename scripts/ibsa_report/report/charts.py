@@ -56,10 +56,10 @@ def source_line(ev: Evidence, source_id: str, locator: str) -> str:
 
 
 def foi_scope(ev: Evidence) -> str:
-    """Say whose offences and when, from the latest FOI round: '24 police forces, 1 January 2019 to 31 July 2022'."""
+    """Say whose offences and when, from the latest FOI round: 'the 24 police forces whose data were included, 1 January …'."""
     c = figures.charging(ev)
-    return (f"{fmt.words(c.forces_included)} police forces, {fmt.date_words(c.period_start)} to "
-            f"{fmt.date_words(c.period_end)}")
+    return (f"the {fmt.words(c.forces_included)} police forces whose data were included, "
+            f"{fmt.date_words(c.period_start)} to {fmt.date_words(c.period_end)}")
 
 
 def pooled_share(ev: Evidence) -> Fraction:
@@ -313,8 +313,9 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
                   f"{' and '.join(level_label(v) for v in levels)} control limits around the pooled rate; "
                   f"{foi_scope(ev)}"),
         how_to_read=("Each dot is a police force: further right, more offences recorded; higher up, a larger share "
-                     "charged or summonsed. A force between the outer curves is as close to the average as chance "
-                     "and the usual differences between forces would leave it; a force outside them stands out."),
+                     "charged or summonsed. A force between the outer curves is no further from the rate of all "
+                     "forces together (the solid line) than chance and the usual differences between forces would "
+                     "explain; a force outside them stands out."),
         note=note,
         source=source_line(ev, figures.latest_round(ev)["source_id"], "Table 2; limits computed by this report"),
         alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}, "
