@@ -243,24 +243,35 @@ def funnel_title(outside: pd.DataFrame, level: float) -> str:
     return f"Allowing for the variation between forces, {found}"
 
 
+LIMIT_COLOURS = ("#c0392b", "#5d6d7e")
+LIMIT_DASHES = ("dash", "dot")
+
+
+def point_rate(p: pd.Series) -> str:
+    """Format a funnel point's rate from its counts: '11.5%'."""
+    return fmt.percent(Fraction(int(p[CHARGED]), int(p[RECORDED])))
+
+
 def funnel_marks(ev: Evidence, data: pd.DataFrame, levels: Sequence[float], top: float) -> list[Mark]:
     """Name the forces outside the widest limits, each limit and the pooled line at its right end, and any force off the scale."""
     points = data[data["Series"] == FORCE]
     outside = set(figures.outside_funnel(ev, levels[-1])["short_name"])
     left, largest = funnel_span(points)
     middle = math.sqrt(left * largest)
-    marks = []
-    for _, p in points.iterrows():
+    marks, lefts = [], 0
+    for _, p in points.sort_values([RECORDED, FORCE]).iterrows():
         right = p[RECORDED] > middle
-        if p[RECORDED] < left:
-            marks.append(Mark(left, min(p[RATE], top), f"{LEFT_OF_SCALE} {p[FORCE]}, {p[RATE]}% of "
-                              f"{offences(int(p[RECORDED]))}", yanchor="top" if p[RATE] >= top else "bottom",
-                              colour="#1b4f72", xshift=2))
+        if p[RECORDED] < left:  # several such forces are stacked, one line each
+            high = p[RATE] >= top
+            marks.append(Mark(left, min(p[RATE], top), f"{LEFT_OF_SCALE} {p[FORCE]}, {point_rate(p)} of "
+                              f"{offences(int(p[RECORDED]))}", yanchor="top" if high else "bottom",
+                              colour="#1b4f72", xshift=2, yshift=(-16 if high else 16) * lefts))
+            lefts += 1
         elif p[RATE] > top:
-            marks.append(Mark(p[RECORDED], top, f"{ABOVE_SCALE} {p[FORCE]}, {p[RATE]}%", xanchor="center",
+            marks.append(Mark(p[RECORDED], top, f"{ABOVE_SCALE} {p[FORCE]}, {point_rate(p)}", xanchor="center",
                               yanchor="top", colour="#1b4f72"))
         elif p[FORCE] in outside:
-            marks.append(Mark(p[RECORDED], p[RATE], f"{p[FORCE]}, {p[RATE]}%", xanchor="right" if right else "left",
+            marks.append(Mark(p[RECORDED], p[RATE], f"{p[FORCE]}, {point_rate(p)}", xanchor="right" if right else "left",
                               xshift=-8 if right else 8, colour="#1b4f72", bold=True))
     ends = data[data[RECORDED] == data.loc[data["Series"] != FORCE, RECORDED].max()]
     for series, text, colour in [("Pooled rate", f"Pooled rate {fmt.percent(pooled_share(ev))}", "#1a1a1a")] + [
@@ -270,10 +281,6 @@ def funnel_marks(ev: Evidence, data: pd.DataFrame, levels: Sequence[float], top:
             marks.append(Mark(end[RECORDED].iloc[0], end[RATE].iloc[0], text, xanchor="right", yanchor="bottom",
                               colour=colour))
     return marks
-
-
-LIMIT_COLOURS = ("#c0392b", "#5d6d7e")
-LIMIT_DASHES = ("dash", "dot")
 
 
 def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Chart:
