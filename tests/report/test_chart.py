@@ -240,3 +240,63 @@ def test_the_check_catches_a_formula_left_as_it_is(page: Path) -> None:
     csv = (page / "_downloads" / "chart-sample.csv").read_text(encoding="utf-8").replace("'=1+2", "=1+2")
     with pytest.raises(AssertionError, match="'=1\\+2'"):
         assert_plot_matches_csv(figure_spec(parse(c).select_one("figure.chart")), csv)
+
+
+# Direct labels, marks, rules, ranges and labels above bars ------------------------------------------
+
+def test_marks_rules_ranges_and_ticks_are_placed_in_plotly_units_and_escaped(page: Path) -> None:
+    data = pd.DataFrame({"N": [10, 1000], "Rate": [1.0, 2.0], "Name": ["a", "b"]})
+    c = chart("chart-marks", data, [Series("x", x="N", y="Rate", text="Name")],
+              Axes("N", "Rate (%)", x_log=True, x_range=(5, 2000), y_range=(0, 3),
+                   x_ticks=((10, "10"), (1000, "1,000 <i>")),
+                   marks=(chart_mod.Mark(100, 2.5, SCRIPT, bold=True),), rules=(chart_mod.Rule("y", 1.5, "Mean <b>"),)),
+              title="t", source="s", alt="a")
+    layout = c.figure["layout"]
+    assert layout["xaxis"]["range"] == [pytest.approx(0.69897), pytest.approx(3.30103)]  # log10 on a log axis
+    assert layout["yaxis"]["range"] == [0, 3]
+    assert layout["xaxis"]["tickvals"] == [10, 1000] and layout["xaxis"]["ticktext"][1] == "1,000 &lt;i&gt;"
+    mark, rule_name = layout["annotations"]
+    assert mark["x"] == 2 and mark["y"] == 2.5 and mark["text"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert mark["font"]["weight"] == 700  # bold by font weight: plotly writes <b> as a style attribute
+    (shape,) = layout["shapes"]
+    assert shape["y0"] == shape["y1"] == 1.5 and shape["xref"] == "paper"
+    assert rule_name["text"] == "Mean &lt;b&gt;" and rule_name["y"] == 1.5
+    assert layout["showlegend"] is False
+
+
+def test_a_drawn_label_moves_the_hover_text_to_hovertext_and_still_matches_the_csv(page: Path) -> None:
+    data = pd.DataFrame({"Cat": ["a", "b"], "Value": [1.5, 3.0], "Shown": ["1.5%", "3.0%"], "Hover": ["one", SCRIPT]})
+    c = chart("chart-labelled", data, [Series("v", x="Value", y="Cat", kind="bar", text="Hover", label="Shown")],
+              Axes("Value (%)", "", horizontal=True, hover="%{y}: %{text}<extra></extra>"), title="t", source="s",
+              alt="a")
+    (bars,) = c.figure["data"]
+    assert bars["text"] == ["1.5%", "3.0%"] and bars["hovertext"][1] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert bars["hovertemplate"] == "%{y}: %{hovertext}<extra></extra>" and bars["textposition"] == "outside"
+    csv = (page / "_downloads" / "chart-labelled.csv").read_text(encoding="utf-8")
+    assert assert_plot_matches_csv(figure_spec(parse(c).select_one("figure.chart")), csv) == 2
+
+
+def test_labels_above_bars_replace_the_tick_labels_and_make_room_for_every_line(page: Path) -> None:
+    def make_above(labels: list[str]):
+        new_page()
+        data = pd.DataFrame({"Cat": labels, "Value": [1.0] * len(labels)})
+        return chart("chart-above", data, [Series("v", x="Value", y="Cat", kind="bar")],
+                     Axes("Value (%)", "", horizontal=True, wrap=10, labels_above=True), title="t", source="s",
+                     alt="a").figure["layout"]
+
+    short = make_above(["one", "two", "three"])
+    assert short["yaxis"]["showticklabels"] is False
+    assert [a["text"] for a in short["annotations"]] == ["one", "two", "three"]
+    assert all(a["xref"] == "paper" and a["x"] == 0 and a["yanchor"] == "bottom" for a in short["annotations"])
+    low, high = short["yaxis"]["range"]
+    assert low > 2 and high < 0  # the first row at the top, with room above it for its label
+    long = make_above(["one two three four five six", "two", "three"])
+    assert long["annotations"][0]["text"].count("<br>") >= 2
+    assert long["height"] > short["height"]
+
+
+def test_no_chart_can_zoom_pan_or_catch_a_swipe(page: Path) -> None:
+    figure = make().figure
+    assert figure["config"]["scrollZoom"] is False and figure["config"]["doubleClick"] is False
+    assert figure["layout"]["dragmode"] is False
+    assert figure["layout"]["xaxis"]["fixedrange"] is True and figure["layout"]["yaxis"]["fixedrange"] is True

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import textwrap
@@ -76,11 +77,46 @@ class Series:
     dash: str | None = None
     legend: bool = True
     hover: str | None = None
+    label: str | None = None  # a column whose text is drawn on each bar or point (a direct label)
+    unit: str = ""  # written after each drawn label ("%")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A text label at a point of the plot (data units, also on a log axis), for what the text names."""
+
+    x: Any
+    y: Any
+    text: str
+    xanchor: Literal["left", "center", "right"] = "left"
+    yanchor: Literal["top", "middle", "bottom"] = "middle"
+    colour: str = "#1a1a1a"
+    xshift: int = 0
+    yshift: int = 0
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A reference line across the plot at value on a linear axis ('x': vertical line), named at its end."""
+
+    axis: Literal["x", "y"]
+    value: float
+    label: str
+    colour: str = "#1a1a1a"
+    dash: str = "dash"
 
 
 @dataclass(frozen=True)
 class Axes:
-    """Axis titles and options, and the figure's layout choices."""
+    """Axis titles, units and ranges, direct labels and reference lines, and the figure's layout choices.
+
+    Ranges are in data units (on a log axis too); None lets plotly fit the data. legend=None shows a
+    legend only when there are several series; direct labels (Series.label, marks, rules) usually
+    make it unnecessary. labels_above (horizontal bars) writes each category's (wrapped) label above
+    its bar instead of beside it, so that on a phone the bars keep the plot's whole width; the chart's
+    height then follows from its rows and their lines.
+    """
 
     x_title: str
     y_title: str
@@ -90,6 +126,13 @@ class Axes:
     barmode: str | None = None
     hover: str = "%{y}: %{x}<extra></extra>"
     wrap: int | None = None
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    marks: tuple[Mark, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    legend: bool | None = None
+    x_ticks: tuple[tuple[float, str], ...] = ()  # (value, label) pairs, instead of plotly's own ticks
+    labels_above: bool = False  # horizontal bars: each category's label above its bar, across the plot's width
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -228,7 +271,17 @@ def trace(data: pd.DataFrame, s: Series, axes: Axes, colour: str) -> go.BaseTrac
         "y": _values(rows[s.y], axes.wrap if s.y == category else None),
         "customdata": [int(i) for i in rows.index], "meta": meta, "hovertemplate": s.hover or axes.hover,
     }
-    if s.text:
+    if s.label:
+        # The drawn label is the trace's text; the hover text moves to hovertext.
+        common["text"] = _values(rows[s.label])
+        common["meta"] = {"x": s.x, "y": s.y, "text": s.label} | ({"hovertext": s.text} if s.text else {})
+        if s.text:
+            common["hovertext"] = _values(rows[s.text])
+            common["hovertemplate"] = common["hovertemplate"].replace("%{text}", "%{hovertext}")
+        common["textposition"] = "outside" if s.kind == "bar" else "middle right"
+        common["texttemplate"] = "%{text}" + plot_text(s.unit)
+        common["cliponaxis"] = False
+    elif s.text:
         common["text"] = _values(rows[s.text])
     if s.error:
         value = s.x if axes.horizontal else s.y
@@ -239,30 +292,125 @@ def trace(data: pd.DataFrame, s: Series, axes: Axes, colour: str) -> go.BaseTrac
         common["error_x" if axes.horizontal else "error_y"] = bars
     if s.kind == "bar":
         return go.Bar(orientation="h" if axes.horizontal else "v", marker={"color": colour}, **common)
-    mode = "markers" if s.kind == "markers" else "lines"
-    style = {"marker": {"color": colour, "size": 8}} if mode == "markers" else \
+    mode = ("markers" if s.kind == "markers" else "lines") + ("+text" if s.label else "")
+    style = {"marker": {"color": colour, "size": 8}} if mode.startswith("markers") else \
         {"line": {"color": colour, "width": 1.5, "dash": s.dash or "solid"}}
     return go.Scatter(mode=mode, **style, **common)
 
 
+# Plotly's options that keep a chart still under a finger: a vertical swipe scrolls the page, never zooms.
+STILL_CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False, "doubleClick": False,
+                "showAxisDragHandles": False}
+
+
+def _position(value: Any, log: bool = False) -> Any:
+    """Return a position as plotly takes it: a plain number (log10 of it on a log axis), or escaped text."""
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, (int, float)):
+        return math.log10(value) if log else value
+    return plot_text(value)
+
+
+def mark_annotation(m: Mark, x_log: bool) -> dict[str, Any]:
+    """Return a plotly annotation for a mark, its text escaped."""
+    text = plot_text(m.text)
+    return {"x": _position(m.x, x_log), "y": _position(m.y), "xref": "x", "yref": "y", "showarrow": False,
+            "text": text, "xanchor": m.xanchor, "yanchor": m.yanchor, "xshift": m.xshift, "yshift": m.yshift,
+            # font.weight, not <b>: plotly draws <b> with a style attribute, which the CSP refuses.
+            "font": {"size": 12, "color": m.colour} | ({"weight": 700} if m.bold else {}),
+            "bgcolor": "rgba(255,255,255,0.85)"}
+
+
+def rule_shapes(r: Rule) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return a reference line across the plot and the annotation naming it at its end (top, or right)."""
+    line = {"color": r.colour, "width": 1.5, "dash": r.dash}
+    name = {"text": plot_text(r.label), "showarrow": False, "font": {"size": 12, "color": r.colour}}
+    if r.axis == "x":
+        return ({"type": "line", "xref": "x", "x0": _position(r.value), "x1": _position(r.value), "yref": "paper", "y0": 0, "y1": 1,
+                 "line": line},
+                name | {"x": _position(r.value), "xref": "x", "y": 1, "yref": "paper", "xanchor": "left", "yanchor": "bottom",
+                        "xshift": -4})
+    return ({"type": "line", "yref": "y", "y0": _position(r.value), "y1": _position(r.value), "xref": "paper", "x0": 0, "x1": 1,
+             "line": line},
+            name | {"y": _position(r.value), "yref": "y", "x": 1, "xref": "paper", "xanchor": "right", "yanchor": "bottom"})
+
+
+BAR_PX = 18  # a bar's thickness when the labels are above the bars
+LABEL_LINE_PX = 18  # one line of a label above a bar
+AXIS_PX = 64  # the value axis, its ticks and title, below the plot
+
+
+def categories(traces: Sequence[go.BaseTraceType]) -> list[Any]:
+    """Return the categories (y values) of horizontal traces in the order plotted, each once."""
+    return list(dict.fromkeys(v for t in traces for v in t.y if v is not None))
+
+
+def labels_above(cats: Sequence[Any], top: int) -> tuple[list[dict[str, Any]], dict[str, Any], list[float]]:
+    """Return an annotation above each category's bar, the layout (height, bargap) that makes room for them,
+    and the category axis's range (top row first) that leaves room above the first bar for its label."""
+    lines = max((str(c).count("<br>") + 1 for c in cats), default=1)
+    label_px = LABEL_LINE_PX * lines
+    band = BAR_PX + label_px + 14  # one row: its label, its bar and a gap, in pixels
+    notes = [{"x": 0, "xref": "paper", "y": c, "yref": "y", "xanchor": "left", "yanchor": "bottom", "align": "left",
+              "yshift": BAR_PX // 2 + 2, "showarrow": False, "text": c, "font": {"size": 13, "color": "#1a1a1a"}}
+             for c in cats]
+    above = (label_px + BAR_PX // 2 + 6) / band  # from the first bar's centre to the plot's top, in rows
+    below = (BAR_PX // 2 + 8) / band  # from the last bar's centre to the plot's bottom
+    span = [len(cats) - 1 + below, -above]
+    height = top + AXIS_PX + round(band * (span[0] - span[1]))
+    return notes, {"height": height, "bargap": round(1 - BAR_PX / band, 4)}, [round(v, 4) for v in span]
+
+
+def _axis(title: str, log: bool, span: tuple[float, float] | None) -> dict[str, Any]:
+    """Return one axis: its title (escaped), fixed against zoom and pan, its range if given."""
+    axis: dict[str, Any] = {"automargin": True, "gridcolor": "#dddddd", "zeroline": False, "linecolor": "#555555",
+                            "fixedrange": True, "title": {"standoff": 8, "text": plot_text(title)}}
+    if log:
+        axis["type"] = "log"
+    if span is not None:
+        axis["range"] = [_position(v, log) for v in span]
+    return axis
+
+
 def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dict[str, Any]:
-    """Return the plotly figure (data, layout, config) as plain JSON-ready values."""
+    """Return the plotly figure (data, layout, config) as plain JSON-ready values.
+
+    Every axis is fixed and nothing can be dragged (dragmode false, no scroll zoom, no double-click),
+    so a swipe over a chart on a phone scrolls the page; hover and tap still show values.
+    """
     traces = [trace(data, s, axes, s.colour or COLOURS[i % len(COLOURS)]) for i, s in enumerate(series)]
-    axis = {"automargin": True, "gridcolor": "#dddddd", "zeroline": False, "linecolor": "#555555",
-            "title": {"standoff": 8}}
-    x_axis = axis | {"title": axis["title"] | {"text": plot_text(axes.x_title)}} | (
-        {"type": "log"} if axes.x_log else {})
-    y_axis = axis | {"title": axis["title"] | {"text": plot_text(axes.y_title)}} | (
-        {"autorange": "reversed"} if axes.horizontal else {})
+    x_axis = _axis(axes.x_title, axes.x_log, axes.x_range)
+    if axes.x_ticks:
+        x_axis |= {"tickmode": "array", "tickvals": [_position(v) for v, _ in axes.x_ticks],
+                   "ticktext": [plot_text(text) for _, text in axes.x_ticks]}
+    y_axis = _axis(axes.y_title, False, axes.y_range)
+    if axes.horizontal:
+        y_axis["autorange"] = "reversed"
+        if axes.y_range is not None:
+            y_axis["range"] = list(reversed(y_axis["range"]))
+            del y_axis["autorange"]
+    rules = [rule_shapes(r) for r in axes.rules]
+    annotations = [mark_annotation(m, axes.x_log) for m in axes.marks] + [name for _, name in rules]
+    legend = len(series) > 1 if axes.legend is None else axes.legend
+    top = 28 if any(r.axis == "x" for r in axes.rules) else 8
+    if legend:
+        top = max(top, 36)  # the legend sits above the plot
+    above: dict[str, Any] = {}
+    if axes.labels_above and axes.horizontal:
+        names, above, span = labels_above(categories(traces), top)
+        annotations += names
+        y_axis |= {"showticklabels": False, "ticks": "", "showgrid": False, "range": span}
+        y_axis.pop("autorange", None)
     layout = {
         "template": "none", "height": axes.height, "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
-        "margin": {"l": 8, "r": 16, "t": 8, "b": 8}, "xaxis": x_axis, "yaxis": y_axis,
-        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest",
-        "showlegend": len(series) > 1, "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-    } | ({"barmode": axes.barmode} if axes.barmode else {}) | axes.extra
+        "margin": {"l": 8, "r": 16, "t": top, "b": 8}, "xaxis": x_axis, "yaxis": y_axis,
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "hovermode": "closest", "dragmode": False,
+        "showlegend": legend, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    } | ({"barmode": axes.barmode} if axes.barmode else {}) | (
+        {"annotations": annotations} if annotations else {}) | (
+        {"shapes": [shape for shape, _ in rules]} if rules else {}) | above | axes.extra
     figure = go.Figure(data=traces, layout=layout).to_plotly_json()
-    return {"data": figure["data"], "layout": figure["layout"],
-            "config": {"displayModeBar": False, "responsive": True}}
+    return {"data": figure["data"], "layout": figure["layout"], "config": dict(STILL_CONFIG)}
 
 
 def spec_json(figure: dict[str, Any]) -> Markup:
