@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, CDPSession, Page
 
-from browser_session import CHARTS_DRAWN, CHART_TIMEOUT_MS, PageLog, RequestLog, ServedSite
+from browser_session import PageLog, RequestLog, ServedSite, make_interactive
 
 PHONE = {"width": 375, "height": 740}
 WIDTHS = (320, 375, 414)
@@ -43,7 +43,7 @@ TARGET_BOXES = """selectors => selectors.flatMap(s => [...document.querySelector
 
 def draw_charts(page: Page) -> None:
     """Make every chart on the page draw its interactive plot, and wait until each has."""
-    page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    assert make_interactive(page), "a chart was not drawn in time"
 
 
 def chart_pages(served_site: ServedSite) -> list[str]:
