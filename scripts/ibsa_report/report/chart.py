@@ -45,7 +45,7 @@ PLOTLY_BUNDLE = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.min.js"
 # plotly.js's style rules as a file (ibsa_report.dev.plotly_css), linked so that plotly adds no inline <style>.
 PLOTLY_CSS = f"assets/vendor/plotly-basic-{get_plotlyjs_version()}.css"
 CHART_SCRIPT = "assets/charts.js"
-PICTURE_WIDTH = 720  # px: the static picture's width on a desktop page (the column's width)
+PICTURE_WIDTH = 720  # px: the static picture's width on a desktop page (shown at most this wide: as tall as the plot)
 NARROW_WIDTH = 360  # px: its width for phones (<source media="(max-width: 560px)">)
 NARROW_MEDIA = "(max-width: 560px)"
 TOOLBAR_SCRIPT = "assets/chart-toolbar.js"
