@@ -214,7 +214,7 @@ def test_embed_shows_an_iframe_snippet_whose_page_holds_the_chart(served_site: S
     assert (served_site.root / "embed" / f"{chart_id}.html").is_file(), f"{iframe['src']} does not exist"
     embed = open_tab(ctx, iframe["src"])
     assert embed.page.locator(".chart-title").inner_text() == title
-    picture = embed.page.locator("img.chart-picture")
+    picture = embed.page.locator("img.embed-picture")
     assert picture.get_attribute("src") == f"../downloads/{chart_id}.svg" and picture.get_attribute("alt") == alt
     assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), "the picture did not load"
     assert embed.page.locator("script").count() == 0
@@ -272,7 +272,7 @@ def test_charts_print_as_their_picture_not_the_plot(served_site: ServedSite, con
     ctx, _ = context
     tab = open_tab(ctx, served_site.url(PAGE))
     page = tab.page
-    pictures = page.locator("figure.chart .chart-plot :is(picture, img)")
+    pictures = page.locator("figure.chart .chart-plot picture.chart-picture")
     assert pictures.count() == page.locator("figure.chart").count(), "every chart should hold its static picture"
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")

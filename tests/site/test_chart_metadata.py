@@ -22,7 +22,8 @@ from ibsa_report.report.chart_facts import FACTS_SUFFIX, Period, column_units, r
 from ibsa_report.site.chart_metadata import chart_metadata, dataset_readme, write_metadata
 from ibsa_report.site.csp import page_policy
 from ibsa_report.site.downloads import README, add_readme, write_dataset_zip
-from ibsa_report.site.embed import png_size, write_embed_pages
+from ibsa_report.site.embed import write_embed_pages
+from ibsa_report.site.previews import png_size
 
 from conftest import ROOT, edit
 
@@ -162,15 +163,30 @@ def test_embed_pages_escape_hostile_text_and_carry_the_pictures_size(here: Path)
     assert page == site / "embed" / "chart-x.html"
     assert doc.find("script") is None and doc.find("b") is None and "onload" not in {a for t in doc.find_all(True) for a in t.attrs}
     assert doc.title.get_text() == HOSTILE and doc.select_one(".chart-title").get_text() == HOSTILE
-    img = doc.select_one("img.chart-picture")
+    img = doc.select_one("img.embed-picture")
     assert img["src"] == "../downloads/chart-x.svg" and img["alt"] == HOSTILE
     assert doc.select_one(".chart-licence a") is None, "a javascript: licence address is not a link"
     assert doc.select_one(".chart-back a")["href"] == "../chapters/page.html#chart-x"
     og = {m["property"]: m["content"] for m in doc.find_all("meta", property=True)}
-    assert (og["og:image"], og["og:image:width"], og["og:image:height"]) == (
-        "https://example.net/r/downloads/chart-x.png", "1234", "567")
+    assert (og["og:image"], og["og:image:width"], og["og:image:height"]) == ("../downloads/chart-x.png", "1234", "567"), \
+        "a placeholder site address (example.net) is never written: the preview is relative"
+    assert "og:url" not in og and doc.select("link[rel=canonical]") == []
     assert "plotly" not in html and doc.select('link[rel=stylesheet][href^="http"], script[src], iframe') == []
     page_policy(html, "embed/chart-x.html")  # no inline code: the site's policy applies as it is
+
+
+def test_embed_pages_of_a_site_with_a_real_address_give_absolute_addresses(here: Path) -> None:
+    small_chart()
+    site = site_with_page(here, ["chart-x"])
+    (site / "downloads").mkdir()
+    (site / "downloads" / "chart-x.svg").write_text("<svg/>", encoding="utf-8")
+    (site / "downloads" / "chart-x.png").write_bytes(png(1200, 630))
+    charts_meta = chart_metadata(here, site, [site / "chapters" / "page.html"], citation())
+    [page] = write_embed_pages(site, charts_meta, "https://reports.ibsa-research.net/r/")
+    doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    og = {m["property"]: m["content"] for m in doc.find_all("meta", property=True)}
+    assert og["og:image"] == "https://reports.ibsa-research.net/r/downloads/chart-x.png"
+    assert og["og:url"] == doc.select_one("link[rel=canonical]")["href"] == charts_meta[0].document["permalink"]
 
 
 def test_no_picture_no_embed_page_and_a_bad_png_is_named(here: Path, tmp_path: Path) -> None:

@@ -11,33 +11,24 @@ It is not in the search index or the sitemap (the engine writes those before pos
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 from ibsa_report.site.chart_metadata import ChartMetadata
+from ibsa_report.site.previews import is_real_address, png_size
 from ibsa_report.templating import template_env
 
 EMBED_DIR = "embed"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    """Return a PNG's (width, height) from its IHDR chunk; raise ValueError naming the file if it is not a PNG."""
-    head = path.read_bytes()[:24]
-    if len(head) < 24 or head[:8] != PNG_SIGNATURE or head[12:16] != b"IHDR":
-        raise ValueError(f"{path.name}: not a PNG file")
-    width, height = struct.unpack(">II", head[16:24])
-    return width, height
 
 
 def embed_html(chart: ChartMetadata, site_url: str, png: Path | None) -> str:
     """Render the embed page of one chart (every value escaped by the template)."""
+    absolute = is_real_address(site_url)  # a placeholder address is never written into a page
     picture = None
     if png is not None:
         width, height = png_size(png)
-        picture = {"url": f"{site_url}downloads/{png.name}", "width": width, "height": height}
+        picture = {"url": f"{site_url if absolute else '../'}downloads/{png.name}", "width": width, "height": height}
     return template_env().get_template("embed.html").render(
-        doc=chart.document, png=picture, back=f"../{chart.page}#{chart.chart_id}")
+        doc=chart.document, png=picture, back=f"../{chart.page}#{chart.chart_id}", absolute=absolute)
 
 
 def write_embed_pages(site: Path, charts: list[ChartMetadata], site_url: str) -> list[Path]:
