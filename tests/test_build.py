@@ -20,6 +20,7 @@ from ibsa_report.site.bibliography import read_sources
 from ibsa_report.build import BuildError, build_site
 from ibsa_report.cli import cli
 from ibsa_report.release.manifest import write_manifest
+from ibsa_report.report.chart import CHARTS_MODE
 
 from conftest import ROOT, busy, lock_held, tree_hashes
 
@@ -354,10 +355,21 @@ CHARTS = Path(__file__).parent / "fixtures" / "charts"
 
 
 def chart_project(target: Path) -> Path:
-    """Copy the two-page chart fixture (chart-a on index.qmd, chart-b on chapters/b.qmd) and the real data."""
+    """Copy the two-page chart fixture (chart-a on index.qmd, chart-b on chapters/b.qmd), the real data and assets/
+    (the pictures are drawn with the site's plotly.js, and CI requires them)."""
     shutil.copytree(CHARTS, target)
     shutil.copytree(ROOT / "data", target / "data")
+    shutil.copytree(ROOT / "assets", target / "assets")
     return target
+
+
+def test_the_bench_baseline_builds_with_plotly_inlined_and_no_policy(tmp_path, monkeypatch):
+    project = chart_project(tmp_path / "baseline")
+    monkeypatch.setenv(CHARTS_MODE, "plotly-default")
+    build_site(project, "builtin")
+    page = (project / SITE / "index.html").read_text(encoding="utf-8")
+    assert "window.PlotlyConfig" in page and "Content-Security-Policy" not in page
+    assert not (project / SITE / "downloads" / "chart-a.svg").exists(), "the baseline draws no pictures"
 
 
 def test_a_second_build_is_refused_naming_the_first(tmp_path):

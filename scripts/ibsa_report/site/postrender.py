@@ -8,7 +8,8 @@
 4. each chart's downloads/<id>.metadata.json, the dataset zip's README.md listing the charts'
    files, and, where a chart's picture was drawn, its embed page
    embed/<id>.html (site/embed.py; written after steps 2 and 3, so it has no cite block or switcher);
-5. the Content-Security-Policy of every live page (site/csp.py), once the pages are final;
+5. the Content-Security-Policy of every live page (site/csp.py), once the pages are final (not on the
+   `IBSA_CHARTS=plotly-default` baseline of `ibsa-report bench`, whose inlined plotly.js no policy allows);
 6. .nojekyll, so that GitHub Pages serves every file as it is.
 """
 
@@ -26,6 +27,7 @@ from ibsa_report.release.citation import read_citation
 from ibsa_report.site.chart_images import publish_pictures, read_records
 from ibsa_report.site.downloads import DATASET_ZIP, add_readme, publish_downloads
 from ibsa_report.site.previews import add_previews
+from ibsa_report.report.chart import charts_mode
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE, downloads_dir
 from quarto_lite.project import read_config
@@ -50,7 +52,8 @@ def postrender(root: Path, out: Path) -> None:
     write_metadata(out, charts)
     add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
     write_embed_pages(out, charts, citation.url)
-    add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
+    if charts_mode() != "plotly-default":  # the bench's baseline inlines plotly.js, which no policy allows; never published
+        add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
     (out / ".nojekyll").touch()
 
 
