@@ -62,3 +62,12 @@ def test_time_to_interactive_runs_from_the_pointer_to_the_drawn_chart(browser: "
     with serve(tmp_path) as base:
         ms = time_to_interactive(browser, base + "index.html")
     assert 300 <= ms < 3000
+
+
+def test_a_page_only_the_shipped_site_has_is_measured_against_its_budget_alone() -> None:
+    measured = results(40 * KIB, 10 * KIB, 30.0)
+    measured["shipped"].first["embed/chart-a.html"] = 51 * KIB
+    measured["shipped"].charts["embed/chart-a.html"] = 0
+    assert budget_failures(measured) == ["first visit to embed/chart-a.html: 51.0 KiB is over the 50.0 KiB budget"]
+    (row,) = [line for line in report_lines(measured) if "embed/chart-a.html" in line]
+    assert row.split()[-4:] == ["51.0", "KiB", "-", "-"]

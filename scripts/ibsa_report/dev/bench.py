@@ -173,8 +173,9 @@ def report_lines(results: dict[str, SiteResult]) -> list[str]:
     shipped, baseline = results["shipped"], results["baseline"]
     rows = [("build (wall time)", f"{shipped.build_seconds:.1f} s", f"{baseline.build_seconds:.1f} s",
              ratio(shipped.build_seconds, baseline.build_seconds))]
-    rows += [(f"first visit  {page}" + charts_note(shipped.charts[page]),
-              kib(shipped.first[page]), kib(baseline.first[page]), ratio(shipped.first[page], baseline.first[page]))
+    rows += [(f"first visit  {page}" + charts_note(shipped.charts[page]), kib(shipped.first[page]),
+              *((kib(baseline.first[page]), ratio(shipped.first[page], baseline.first[page]))
+                if page in baseline.first else ("-", "-")))  # embed/ pages exist only with pictures
              for page in shipped.first]
     rows += [(f"second page  {first} -> {second}", kib(shipped.second[(first, second)]),
               kib(baseline.second[(first, second)]),
@@ -198,7 +199,7 @@ def budget_failures(results: dict[str, SiteResult]) -> list[str]:
     failures += [f"first visit to {page}: only {baseline.first[page] / n:.1f}x lighter than the baseline "
                  f"(budget: at least {LIGHTER_THAN_BASELINE:g}x on pages with charts)"
                  for page, n in shipped.first.items()
-                 if shipped.charts[page] and baseline.first[page] < LIGHTER_THAN_BASELINE * n]
+                 if shipped.charts[page] and page in baseline.first and baseline.first[page] < LIGHTER_THAN_BASELINE * n]
     failures += [f"interactive {page}: {ms:.0f} ms from the first pointer event to the chart drawn, over the "
                  f"{INTERACTIVE_BUDGET_MS:g} ms budget" for page, ms in shipped.interactive_ms.items()
                  if ms > INTERACTIVE_BUDGET_MS]
