@@ -15,9 +15,11 @@ import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from ibsa_report.dev.browser import CHROMIUM, CHROMIUM_ARGS
 from ibsa_report.dev.serve import serve, site_pages
+from quarto_lite.project import read_config
 
 TOOL_DIR = Path("tools") / "lighthouse"
 CATEGORIES = ("performance", "accessibility")
@@ -82,9 +84,11 @@ def median_scores(page: str, runs: Iterable[dict[str, float]]) -> PageScores:
 
 def run_lighthouse(project: Path, site: Path, runs: int = RUNS,
                    log: Callable[[str], None] = print) -> list[PageScores]:
-    """Serve site with gzip and audit each live page runs times; return the medians, page by page."""
+    """Serve site with gzip under its site-url's path, as published (404.html links to /<path>/...), and audit
+    each live page runs times; return the medians, page by page."""
     results = []
-    with serve(site, "/", use_gzip=True, max_age=600) as base:
+    prefix = urlparse(read_config(project).site_url).path or "/"
+    with serve(site, prefix, use_gzip=True, max_age=600) as base:
         for page in audited_pages(site):
             log(f"lighthouse {page} ({runs} runs) ...")
             results.append(median_scores(page, [run_once(project, base + page) for _ in range(runs)]))
