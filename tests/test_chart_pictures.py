@@ -101,9 +101,10 @@ def test_no_page_names_a_missing_picture(real_project: Path) -> None:
 
 @pytest.fixture(scope="module")
 def record(real_project: Path) -> ChartRecord:
-    """A chart of the real site, read back from its page."""
-    doc = BeautifulSoup((real_project / SITE / "index.html").read_text(encoding="utf-8"), "html.parser")
-    figure = doc.select_one("figure.chart")
+    """A chart of the real site, read back from its page: the funnel plot, whose many scatter traces plotly would
+    name by random uids (and bars by none)."""
+    doc = BeautifulSoup((real_project / SITE / "chapters" / "charging.html").read_text(encoding="utf-8"), "html.parser")
+    figure = doc.select_one("figure.chart#chart-funnel")
     spec = json.loads(figure.select_one("script.chart-spec").string)
     return ChartRecord(figure["id"], figure.select_one(".chart-title").get_text(), "a source <b>", "alt",
                        {"data": spec["data"], "layout": spec["layout"]})
@@ -122,6 +123,8 @@ def test_two_renders_are_byte_identical_and_name_no_random_id(record: ChartRecor
     svg = (tmp_path / "a" / "downloads" / f"{record.chart_id}.svg").read_text(encoding="utf-8")
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids and all(record.chart_id in i for i in ids), ids
+    traces = re.findall(r'class="trace scatter (trace[^" ]*)"', svg)
+    assert len(traces) > 1 and traces == [f"tracetrace-{i}" for i in range(len(traces))], traces
 
 
 def test_drawing_in_a_running_event_loop_runs_in_its_own_thread(record: ChartRecord, tmp_path: Path) -> None:

@@ -379,6 +379,8 @@ def figure_spec(data: pd.DataFrame, series: Sequence[Series], axes: Axes) -> dic
     so a swipe over a chart on a phone scrolls the page; hover and tap still show values.
     """
     traces = [trace(data, s, axes, s.colour or COLOURS[i % len(COLOURS)]) for i, s in enumerate(series)]
+    for i, t in enumerate(traces):
+        t.uid = f"trace-{i}"  # plotly would make up a random uid per trace, and write it into the SVG's classes
     x_axis = _axis(axes.x_title, axes.x_log, axes.x_range)
     if axes.x_ticks:
         x_axis |= {"tickmode": "array", "tickvals": [_position(v) for v, _ in axes.x_ticks],
