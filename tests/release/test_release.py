@@ -19,6 +19,7 @@ from ibsa_report.release.citation import apa, read_citation
 from ibsa_report.sources import SITE
 from ibsa_report.cli import cli
 from ibsa_report.release.release import VERSIONED
+from ibsa_report.release.versions import freeze
 
 from conftest import ROOT, busy, lock_held, tree_hashes
 
@@ -351,3 +352,16 @@ def test_what_writes_the_site_waits_for_no_build(repo: Path, args: tuple[str, ..
         assert snapshot(repo) == before
     assert result.exit_code == 1
     assert result.output == busy(pid)
+
+
+def test_embed_pages_get_no_version_switcher_live_or_archived(tmp_path: Path) -> None:
+    site = tmp_path / "_site"
+    (site / "embed").mkdir(parents=True)
+    page = "<!DOCTYPE html><html><head><title>t</title></head><body><main>x</main></body></html>"
+    (site / "index.html").write_text(page, encoding="utf-8")
+    (site / "embed" / "chart-a.html").write_text(page, encoding="utf-8")
+    freeze(site, "1.0.0")
+    for root in (site, site / "v" / "1.0.0"):
+        assert "version-switcher" in (root / "index.html").read_text(encoding="utf-8")
+        assert "version-switcher" not in (root / "embed" / "chart-a.html").read_text(encoding="utf-8")
+    assert 'name="robots" content="noindex"' in (site / "v" / "1.0.0" / "embed" / "chart-a.html").read_text(encoding="utf-8")

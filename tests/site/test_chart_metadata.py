@@ -155,6 +155,8 @@ def test_embed_pages_escape_hostile_text_and_carry_the_pictures_size(here: Path)
     downloads.mkdir()
     (downloads / "chart-x.svg").write_text("<svg/>", encoding="utf-8")
     (downloads / "chart-x.png").write_bytes(png(1234, 567))
+    (site / "og").mkdir()
+    (site / "og" / "chart-x.png").write_bytes(png(1200, 630))
     charts_meta = chart_metadata(here, site, [site / "chapters" / "page.html"], citation())
     charts_meta[0].document["licence"] = [{"name": HOSTILE, "path": "javascript:alert(3)"}]
     [page] = write_embed_pages(site, charts_meta, "https://example.net/r/")
@@ -168,8 +170,9 @@ def test_embed_pages_escape_hostile_text_and_carry_the_pictures_size(here: Path)
     assert doc.select_one(".chart-licence a") is None, "a javascript: licence address is not a link"
     assert doc.select_one(".chart-back a")["href"] == "../chapters/page.html#chart-x"
     og = {m["property"]: m["content"] for m in doc.find_all("meta", property=True)}
-    assert (og["og:image"], og["og:image:width"], og["og:image:height"]) == ("../downloads/chart-x.png", "1234", "567"), \
+    assert (og["og:image"], og["og:image:width"], og["og:image:height"]) == ("../og/chart-x.png", "1200", "630"), \
         "a placeholder site address (example.net) is never written: the preview is relative"
+    assert (img["width"], img["height"]) == ("1234", "567"), "the picture keeps its own proportions"
     assert "og:url" not in og and doc.select("link[rel=canonical]") == []
     assert "plotly" not in html and doc.select('link[rel=stylesheet][href^="http"], script[src], iframe') == []
     page_policy(html, "embed/chart-x.html")  # no inline code: the site's policy applies as it is
@@ -180,12 +183,14 @@ def test_embed_pages_of_a_site_with_a_real_address_give_absolute_addresses(here:
     site = site_with_page(here, ["chart-x"])
     (site / "downloads").mkdir()
     (site / "downloads" / "chart-x.svg").write_text("<svg/>", encoding="utf-8")
-    (site / "downloads" / "chart-x.png").write_bytes(png(1200, 630))
+    (site / "downloads" / "chart-x.png").write_bytes(png(1440, 800))
+    (site / "og").mkdir()
+    (site / "og" / "chart-x.png").write_bytes(png(1200, 630))
     charts_meta = chart_metadata(here, site, [site / "chapters" / "page.html"], citation())
     [page] = write_embed_pages(site, charts_meta, "https://reports.ibsa-research.net/r/")
     doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     og = {m["property"]: m["content"] for m in doc.find_all("meta", property=True)}
-    assert og["og:image"] == "https://reports.ibsa-research.net/r/downloads/chart-x.png"
+    assert og["og:image"] == "https://reports.ibsa-research.net/r/og/chart-x.png"
     assert og["og:url"] == doc.select_one("link[rel=canonical]")["href"] == charts_meta[0].document["permalink"]
 
 

@@ -75,6 +75,9 @@ def versions_index(latest: str, site: Path) -> dict[str, object]:
     return {"latest": latest, "versions": [{"version": v, "path": f"{ARCHIVE}/{v}/"} for v in archived(site)]}
 
 
+NO_SWITCHER = ("embed/",)  # the embed pages (site/embed.py) sit inside other sites' pages: no version switcher
+
+
 def html_pages(site: Path) -> list[Path]:
     """Return the HTML pages of the live site (not the archived copies), sorted."""
     return sorted(p for p in site.rglob("*.html")
@@ -124,6 +127,8 @@ def add_version_bars(site: Path, latest: str) -> None:
     versions = archived(site)
     for page in html_pages(site):
         rel = page.relative_to(site).as_posix()
+        if rel.startswith(NO_SWITCHER):
+            continue
         bar = version_bar(rel, latest, latest, versions, relative_root(site, page.parent), archived_copy=False)
         page.write_text(replace_bar(page.read_text(encoding="utf-8"), bar), encoding="utf-8")
 
@@ -147,7 +152,8 @@ def freeze(site: Path, version: str) -> Path:
         to_root = relative_root(site, page.parent)
         bar = version_bar(rel, version, version, sorted({version, *versions}, key=parse_version, reverse=True),
                           to_root, archived_copy=True)
-        html = replace_bar(page.read_text(encoding="utf-8"), bar)
+        html = page.read_text(encoding="utf-8")
+        html = html if rel.startswith(NO_SWITCHER) else replace_bar(html, bar)
         head = HEAD.search(html)
         if head is None:
             raise ValueError(f"{page}: no <head> tag")
