@@ -155,14 +155,20 @@ def test_download_pictures_deliver_the_files_in_downloads(served_site: ServedSit
     assert download_of(tab, chart_id, f".chart-download-{kind}") == on_disk.read_bytes()
 
 
-def test_copy_link_puts_the_permalink_on_the_clipboard(served_site: ServedSite, clipboard) -> None:
-    ctx, log = clipboard
+def copy_link_by_key(served_site: ServedSite, ctx, key: str, says: str):
+    """Tab to the first chart's Copy link, press key, and wait until its status line says says; return tab, id, status."""
     tab = open_tab(ctx, served_site.url(PAGE))
     chart_id = first_chart(tab)
     tab_to(tab.page, chart_id, ".chart-copy-link")
-    tab.page.keyboard.press("Enter")
+    tab.page.keyboard.press(key)
     status = tab.page.locator(f"#{chart_id} .chart-toolbar-status")
-    status.filter(has_text="copied").wait_for(timeout=STATUS_TIMEOUT_MS)
+    status.filter(has_text=says).wait_for(timeout=STATUS_TIMEOUT_MS)
+    return tab, chart_id, status
+
+
+def test_copy_link_puts_the_permalink_on_the_clipboard(served_site: ServedSite, clipboard) -> None:
+    ctx, log = clipboard
+    tab, chart_id, status = copy_link_by_key(served_site, ctx, "Enter", "copied")
     assert tab.page.evaluate("() => navigator.clipboard.readText()") == f"{served_site.url(PAGE)}#{chart_id}"
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     check_clean(tab, log)
@@ -171,12 +177,7 @@ def test_copy_link_puts_the_permalink_on_the_clipboard(served_site: ServedSite, 
 def test_a_refused_clipboard_shows_the_link_selected(served_site: ServedSite, context) -> None:
     ctx, log = context
     ctx.add_init_script(REFUSE_CLIPBOARD)
-    tab = open_tab(ctx, served_site.url(PAGE))
-    chart_id = first_chart(tab)
-    tab_to(tab.page, chart_id, ".chart-copy-link")
-    tab.page.keyboard.press(" ")
-    status = tab.page.locator(f"#{chart_id} .chart-toolbar-status")
-    status.filter(has_text="copy it by hand").wait_for(timeout=STATUS_TIMEOUT_MS)
+    tab, chart_id, _ = copy_link_by_key(served_site, ctx, " ", "copy it by hand")
     shown = tab.page.locator(f"#{chart_id} .chart-toolbar-text")
     link = f"{served_site.url(PAGE)}#{chart_id}"
     assert shown.input_value() == link and shown.get_attribute("readonly") is not None

@@ -211,14 +211,7 @@ def bench(project: Path, engine: str) -> None:
         results = run_bench(project, engine, log=lambda line: click.echo(line, err=True))
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
-    for line in report_lines(results):
-        click.echo(line)
-    failures = budget_failures(results)
-    for line in failures:
-        click.echo(f"over budget: {line}", err=True)
-    if failures:
-        raise click.ClickException(f"{len(failures)} budget(s) not met")
-    click.echo("all budgets met")
+    _report(report_lines(results), budget_failures(results), "over budget", "budget(s) not met", "all budgets met")
 
 
 @cli.command()
@@ -247,14 +240,19 @@ def lighthouse(project: Path, runs: int) -> None:
         results = run_lighthouse(project, site, runs, log=lambda line: click.echo(line, err=True))
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         raise click.ClickException(str(exc)) from exc
-    for line in report_lines(results):
+    _report(report_lines(results), budget_failures(results), "under budget", "score(s) under budget",
+            "all scores within budget")
+
+
+def _report(lines: list[str], failures: list[str], label: str, missed: str, met: str) -> None:
+    """Print a measurement's table, then each budget missed on stderr and exit 1, or the line saying all were met."""
+    for line in lines:
         click.echo(line)
-    failures = budget_failures(results)
     for line in failures:
-        click.echo(f"under budget: {line}", err=True)
+        click.echo(f"{label}: {line}", err=True)
     if failures:
-        raise click.ClickException(f"{len(failures)} score(s) under budget")
-    click.echo("all scores within budget")
+        raise click.ClickException(f"{len(failures)} {missed}")
+    click.echo(met)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ import os
 import shutil
 from typing import TYPE_CHECKING
 
+from ibsa_report.site.picture_browser import CHROMIUM_DEFAULT, CHROMIUM_VARIABLE
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
-CHROMIUM = os.environ.get("IBSA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get(CHROMIUM_VARIABLE, CHROMIUM_DEFAULT)  # as the pictures find it (site/picture_browser.py)
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic")
 INSTALL_HINT = "install it with `apt-get install -y chromium` (Debian), or set IBSA_CHROMIUM to its path"

@@ -9,20 +9,21 @@ typed: a licence or citation that changes in those files changes every metadata.
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from quarto_lite.source_files import load_yaml_mapping, read_utf8
 
 from ibsa_report.release.citation import CFF, Citation, apa
 from ibsa_report.report.chart_facts import FACTS_SUFFIX, read_facts
+from ibsa_report.site.bibliography import SOURCES, read_sources
 from ibsa_report.site_checks import CHART_FIGURE
 from ibsa_report.sources import downloads_dir
 
-UNKNOWN = "unknown"  # how data/sources.csv marks a field not yet known
 PICTURES = ("png", "svg")
 
 
@@ -66,13 +67,11 @@ def report_licence(root: Path) -> str | None:
     return str(value) if value else None
 
 
-def sources(data_dir: Path) -> dict[str, dict[str, str | None]]:
+def sources(root: Path) -> dict[str, dict[str, str | None]]:
     """Return each source's title, publisher, date and address from data/sources.csv ('unknown' as None)."""
-    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    keep = ("title", "publisher", "issued", "url")
-    return {row["source_id"]: {k: (None if row.get(k) in ("", UNKNOWN, None) else row[k]) for k in keep}
-            for row in rows}
+    keep = ["title", "publisher", "issued", "url"]
+    rows = read_sources(root / SOURCES).set_index("source_id")[keep]
+    return {source_id: {k: (None if pd.isna(v) else str(v)) for k, v in row.items()} for source_id, row in rows.iterrows()}
 
 
 def citation_document(c: Citation, licence: str | None) -> dict[str, Any]:
@@ -102,7 +101,7 @@ def chart_metadata(root: Path, site: Path, pages: list[Path], c: Citation) -> li
     on_page = chart_pages(site, pages)
     licences = data_licences(root / "data")
     citation = citation_document(c, report_licence(root))
-    known = sources(root / "data")
+    known = sources(root)
     found = []
     for facts in read_facts(downloads_dir(root)):
         chart_id = facts["id"]

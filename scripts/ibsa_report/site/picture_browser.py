@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-CHROMIUM_VARIABLE = "IBSA_CHROMIUM"  # the same variable the browser tests read (ibsa_report.dev.browser)
+CHROMIUM_VARIABLE = "IBSA_CHROMIUM"  # read here and by the browser tests and bench (ibsa_report.dev.browser)
 CHROMIUM_DEFAULT = "/usr/bin/chromium"
 PICTURES_VARIABLE = "IBSA_PICTURES"  # "required": a missing browser stops the build
 

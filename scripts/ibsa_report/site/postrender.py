@@ -39,21 +39,22 @@ def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
     publish_downloads(root, out)
     records = read_records(downloads_dir(root))
-    live = versions.html_pages(out)
-    if publish_pictures(root, out, live + [p for p in [out / NOT_FOUND] if p.is_file()], records):
+    live = versions.html_pages(out)  # the rendered pages; the embed pages are added in step 4
+    not_found = [p for p in [out / NOT_FOUND] if p.is_file()]
+    if publish_pictures(root, out, live + not_found, records):
         add_previews(out, live, read_config(root).site_url, {c.chart_id: c.alt for c in records})
     citation = read_citation(root)
     write_bib(out, citation)
-    add_cite_blocks(versions.html_pages(out), out, citation)
+    add_cite_blocks(live, out, citation)
     carry_archives(archive_sources(root, out), out)
     versions.publish_index(out, citation.version)
     # The charts' pictures (downloads/<id>.png, .svg) must be drawn before this point.
-    charts = chart_metadata(root, out, versions.html_pages(out), citation)
+    charts = chart_metadata(root, out, live, citation)
     write_metadata(out, charts)
     add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
     write_embed_pages(out, charts, citation.url)
     if charts_mode() != "plotly-default":  # the bench's baseline inlines plotly.js, which no policy allows; never published
-        add_policies(out, versions.html_pages(out) + [p for p in [out / NOT_FOUND] if p.is_file()])
+        add_policies(out, versions.html_pages(out) + not_found)  # the embed pages too
     (out / ".nojekyll").touch()
 
 

@@ -1,7 +1,7 @@
 """Preview images for links shared on social sites: og:image and the large Twitter card on every live page.
 
 Each live page names `og/<id>.png` of its main (first) chart; a page without a chart names the landing page's
-main chart; an embed page (`embed/<id>.html`) names its chart's `downloads/<id>.png`. The address is absolute
+main chart (the embed pages, written later by site/embed.py, name their own chart's). The address is absolute
 when `website.site-url` (or SITE_URL) is a real address, and relative to the page while it is a placeholder on
 a reserved host (example.org, *.example, *.test, *.invalid, localhost): a relative og:image is not what the
 Open Graph protocol asks for, but it points at the right file wherever the site is served. The image's size
@@ -17,14 +17,13 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from ibsa_report.site.chart_images import OG_DIR
+from ibsa_report.site_checks import CHART_FIGURE
 
-FIRST_CHART = re.compile(r'<figure class="chart" id="([a-z][a-z0-9-]*)"')
 OLD_TAGS = re.compile(r'<meta (?:property="og:image[^"]*"|name="twitter:(?:card|image[^"]*)") content="[^"]*">\n?')
 HEAD_END = re.compile(r"</head>", re.IGNORECASE)
 RESERVED_HOSTS = ("example.org", "example.com", "example.net", "localhost")
 RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-EMBED_DIR = "embed"
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -48,16 +47,12 @@ def is_real_address(site_url: str) -> bool:
 
 def main_chart(text: str) -> str | None:
     """Return the id of a page's first chart, or None."""
-    found = FIRST_CHART.search(text)
+    found = CHART_FIGURE.search(text)
     return found.group(1) if found else None
 
 
-def preview_for(page: str, text: str, out: Path, fallback: str | None) -> str | None:
+def preview_for(text: str, out: Path, fallback: str | None) -> str | None:
     """Return the site path of a page's preview image, or None if there is none to name."""
-    parts = PurePosixPath(page).parts
-    if len(parts) == 2 and parts[0] == EMBED_DIR and parts[1].endswith(".html"):
-        embedded = f"downloads/{parts[1].removesuffix('.html')}.png"
-        return embedded if (out / embedded).is_file() else None
     chart_id = main_chart(text)
     own = f"{OG_DIR}/{chart_id}.png" if chart_id else None
     if own and (out / own).is_file():
@@ -88,7 +83,7 @@ def add_previews(out: Path, pages: list[Path], site_url: str, alts: dict[str, st
     for path in pages:
         page = path.relative_to(out).as_posix()
         text = path.read_text(encoding="utf-8")
-        image = preview_for(page, text, out, fallback)
+        image = preview_for(text, out, fallback)
         if image is None or not HEAD_END.search(text):
             continue
         address = base + image if absolute else "../" * (len(PurePosixPath(page).parts) - 1) + image
