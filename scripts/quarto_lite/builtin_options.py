@@ -52,6 +52,7 @@ PROJECT_OPTIONS: dict[str, Any] = {
     "website.page-footer.*": ANY,
     "website.navbar.left": ANY,
     "lang": ANY,
+    "report.*": ANY,                    # the report's own settings (contact, funding, quick exit), read by its pages
     "author": ANY,
     "citation.*": ANY,
     "bibliography": ANY,
