@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the report's HTML templates (chart, cite block, support line, version bar; autoescape on)."""
+"""The Jinja2 environment for the report's HTML templates (chart, cite block, safety band, version bar; autoescape on)."""
 
 from __future__ import annotations
 

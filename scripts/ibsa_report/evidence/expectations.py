@@ -23,6 +23,7 @@ from ibsa_report.evidence.problems import Problem
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ID_LIST_PATTERN = r"^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+PHONE_PATTERN = r"^(\+44 )?[0-9]{1,5}( [0-9]{1,5}){0,3}$"  # digit groups only: fmt.tel_address relies on it
 OUTCOME_PATTERN = r"^([0-9]+|other)$"
 
 
@@ -89,7 +90,8 @@ EXPECTED: dict[str, Table] = {
         "value": Column("number", required=False, minimum=0), "denominator": Column("integer", required=False, minimum=1),
     }, {"source_id": "sources.source_id", "round_id": "foi_rounds.round_id"}),
     "support_services": Table(("service_id",), {
-        "service_id": ID, "name": TEXT, "phone": TEXT, "hours": TEXT, "url": TEXT, "source_id": ID,
+        "service_id": ID, "name": TEXT, "phone": Column(pattern=PHONE_PATTERN), "hours": TEXT, "url": TEXT,
+        "source_id": ID, "checked": Column("date", required=False),
     }, {"source_id": "sources.source_id"}),
     "interview_groups": Table(("group_id",), {
         "group_id": ID, "label": TEXT, "parent_group_id": OPTIONAL_ID, "participants": COUNT,

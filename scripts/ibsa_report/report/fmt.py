@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Rational
 from urllib.parse import quote, urlsplit
@@ -139,6 +140,30 @@ def link(url: object) -> Markdown:
     target = web_address(url)
     shown = escape_markdown(str(url).split("://", 1)[1].rstrip("/"))
     return Markdown(f"[{shown}](<{target}>)")
+
+
+PHONE = re.compile(r"(\+44 )?[0-9]{1,5}( [0-9]{1,5}){0,3}")  # datapackage.json: support_services.phone
+
+
+def tel_address(phone: object) -> str:
+    """Return a UK phone number from data/ as a tel: link target: '0345 6000 459' -> 'tel:+443456000459'.
+
+    Only digits in groups (optionally after '+44 ') are accepted, so the link can dial that number and
+    nothing else; raise ValueError for any other value. A number without its leading 0 (999, 116 123)
+    is dialled as written.
+    """
+    number = str(phone)
+    if not PHONE.fullmatch(number) or len(number.replace(" ", "")) < 3:
+        raise ValueError(f"not a phone number (digits in groups, optionally after +44): {number!r}")
+    digits = number.replace(" ", "")
+    if digits.startswith("+44"):
+        return "tel:" + digits
+    return "tel:+44" + digits[1:] if digits.startswith("0") else "tel:" + digits
+
+
+def phone_link(phone: object) -> Markdown:
+    """Link a phone number from data/ for tap-to-call, shown as the source gives it."""
+    return Markdown(f"[{escape_markdown(phone)}](<{tel_address(phone)}>)")
 
 
 def date_words(value: object) -> str:

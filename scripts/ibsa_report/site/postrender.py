@@ -8,9 +8,11 @@
 4. each chart's downloads/<id>.metadata.json, the dataset zip's README.md listing the charts'
    files, and, where a chart's picture was drawn, its embed page
    embed/<id>.html (site/embed.py; written after steps 2 and 3, so it has no cite block or switcher);
-5. the Content-Security-Policy of every live page (site/csp.py), once the pages are final (not on the
+5. the safety band ("Get help", "Quick exit") first in the <body> of every live page, 404 included
+   (site/safety_band.py; not the embed pages, which sit inside other sites' pages);
+6. the Content-Security-Policy of every live page (site/csp.py), once the pages are final (not on the
    `IBSA_CHARTS=plotly-default` baseline of `ibsa-report bench`, whose inlined plotly.js no policy allows);
-6. .nojekyll, so that GitHub Pages serves every file as it is.
+7. .nojekyll, so that GitHub Pages serves every file as it is.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ibsa_report.release.citation import read_citation
 from ibsa_report.site.chart_images import publish_pictures, read_records
 from ibsa_report.site.downloads import DATASET_ZIP, add_readme, publish_downloads
 from ibsa_report.site.previews import add_previews
+from ibsa_report.site.safety_band import add_bands, quick_exit_address
 from ibsa_report.report.chart import charts_mode
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE, downloads_dir
@@ -37,6 +40,7 @@ NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switch
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
+    exit_address = quick_exit_address(root)  # a missing or bad report.quick-exit stops the step first
     publish_downloads(root, out)
     records = read_records(downloads_dir(root))
     live = versions.html_pages(out)  # the rendered pages; the embed pages are added in step 4
@@ -53,6 +57,7 @@ def postrender(root: Path, out: Path) -> None:
     write_metadata(out, charts)
     add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
     write_embed_pages(out, charts, citation.url)
+    add_bands(out, live + not_found, exit_address)
     if charts_mode() != "plotly-default":  # the bench's baseline inlines plotly.js, which no policy allows; never published
         add_policies(out, versions.html_pages(out) + not_found)  # the embed pages too
     (out / ".nojekyll").touch()
