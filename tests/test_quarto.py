@@ -84,7 +84,7 @@ def test_the_same_pages_charts_tables_and_downloads_as_the_builtin_engine(quarto
 
 
 @pytest.mark.parametrize("page", ["index.html", "chapters/charging.html", "chapters/methods.html", "CHANGELOG.html"])
-def test_each_page_has_scholar_and_opengraph_tags_one_cite_block_the_switcher_and_the_helpline(
+def test_each_page_has_scholar_and_opengraph_tags_one_cite_block_the_switcher_and_the_safety_band(
         quarto_project: Path, page: str) -> None:
     doc = soup(quarto_project / SITE, page)
     names = [m.get("name") or m.get("property") for m in doc.select("meta")]
@@ -95,7 +95,8 @@ def test_each_page_has_scholar_and_opengraph_tags_one_cite_block_the_switcher_an
     assert len(doc.select("#cite-this")) == 1, "exactly one Cite this block"
     assert not doc.select("#quarto-citation, .quarto-appendix-contents .citation"), "Quarto's own citation appendix"
     assert doc.select_one("details.version-switcher") is not None
-    assert "Revenge Porn Helpline" in doc.select_one("p.support").get_text()
+    band = next(el for el in doc.body.find_all(True, recursive=False) if "skip-link" not in el.get("class", []))
+    assert band.name == "nav" and band.select_one("a.quick-exit") is not None and band.select_one("a.safety-help")
 
 
 def test_the_changelog_is_rendered_and_linked_from_every_footer(quarto_project: Path) -> None:

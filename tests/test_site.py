@@ -100,13 +100,30 @@ def test_the_served_plotly_bundle_exists(site: Path) -> None:
 
 
 @pytest.mark.parametrize("page", pages() + ["404.html"])
-def test_every_page_points_to_the_helpline(site: Path, page: str, seeds: Path) -> None:
-    service = load(ROOT)["support_services"].iloc[0]
+def test_every_page_opens_with_the_safety_band(site: Path, page: str) -> None:
+    doc = soup(site, page)
+    band = next(el for el in doc.body.find_all(True, recursive=False) if "skip-link" not in el.get("class", []))
+    assert band.name == "nav" and "safety-band" in band["class"], f"{page}: the band is not first in <body>"
+    help_link, exit_link = band.select("a")
+    assert help_link.get_text() == "Get help" and exit_link.get_text() == "Quick exit"
+    assert exit_link["href"] == read_config(ROOT).raw["report"]["quick-exit"]
+    if page == "404.html":  # any depth may show it: absolute under the site's path, like its stylesheet link
+        assert help_link["href"] == doc.select_one('link[href$="assets/site.css"]')["href"].replace("assets/site.css", "help.html")
+    else:
+        assert local_target(site, page, help_link["href"]) == site / "help.html"
+    assert doc.select_one("p.support") is None, "the old support line is gone"
+
+
+def test_the_help_page_lists_every_service_with_a_tap_to_call_number(site: Path, seeds: Path) -> None:
     document = next(seeds.glob("003_*.txt")).read_text(encoding="utf-8")
-    assert service["phone"] in document, "the helpline number must be as the source document gives it"
-    line = soup(site, page).select_one("p.support")
-    assert service["phone"] in line.get_text()
-    assert line.select_one("a")["href"] == service["url"]
+    main = soup(site, "help.html").select_one("main")
+    for _, service in load(ROOT)["support_services"].iterrows():
+        assert service["phone"] in document and service["hours"] in document, "as the source document gives them"
+        section = main.find(id=service["service_id"])
+        text = " ".join(section.get_text().split())
+        assert section.select_one(f'a[href="tel:+44{service["phone"].replace(" ", "")[1:]}"]').get_text() == service["phone"]
+        assert service["hours"] in text and section.select_one(f'a[href="{service["url"]}"]') is not None
+        assert "not checked since it was copied from The Independent" in text  # checked is empty in data/
 
 
 def test_the_landing_page_shows_the_headline_counts_the_source_states(site: Path) -> None:

@@ -58,7 +58,7 @@ CASES = {
         'data/interview_themes.csv:1:theme_id: the file is empty '
         '(found "0 bytes", expected a header row: theme_id,title,summary,locator)'),
     "header only": (
-        lambda p: (p / "data" / "support_services.csv").write_bytes(b"service_id,name,phone,hours,url,source_id,locator\n"),
+        lambda p: (p / "data" / "support_services.csv").write_bytes(b"service_id,name,phone,hours,url,source_id,locator,checked\n"),
         'data/support_services.csv:2:service_id: the file has a header but no rows '
         '(found "header only", expected at least one row of data)'),
     "force totals no longer add up": (

@@ -75,6 +75,15 @@ def test_markdown_holds_the_exact_text_and_attribution(ev, quote_id):
     assert credit is not None and unescape(credit.group(1)) == expected_attribution(row)
 
 
+def test_every_quote_opens_with_the_content_note(ev):
+    markdown = quotes.quote(ev, *QUOTES["quote_id"]).data
+    page = BeautifulSoup(render_markdown(markdown).html, "html.parser")
+    for quote_id in QUOTES["quote_id"]:
+        first = page.find(id=quote_id).find(True)
+        assert first.name == "div" and first["class"] == ["quote-note"] and first["role"] == "note", quote_id
+        assert text_of(first).startswith("Content note:") and first.find_next_sibling("blockquote") is not None
+
+
 def test_attribution_line_marks_excerpts():
     assert quotes.attribution_line("Victim Seven", False) == "— Victim Seven"
     assert quotes.attribution_line("Victim Seven", True) == "— Victim Seven (excerpt)"
@@ -109,15 +118,17 @@ def test_html_and_markdown_in_a_quote_show_as_text():
 # --- the chapter, built from a copy of the project ------------------------------------------------
 
 def interviews_only(target: Path) -> Path:
-    """Copy the project with the interviews chapter as its only page and HTML planted in one quote."""
+    """Copy the project with the interviews chapter as its only chapter (and the help page) and HTML planted in one quote."""
     for name in ("data", "assets"):
         shutil.copytree(ROOT / name, target / name)
     (target / "chapters").mkdir()
     shutil.copy(ROOT / PAGE, target / PAGE)
-    for name in ("CHANGELOG.md", "CITATION.cff"):
+    for name in ("CHANGELOG.md", "CITATION.cff", "help.qmd"):  # the chapter's content note links to the help page
         shutil.copy(ROOT / name, target / name)
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-    config["project"]["render"] = [PAGE]
+    config["project"]["render"] = [PAGE, "help.qmd"]
+    config["website"]["page-footer"]["left"] = [e for e in config["website"]["page-footer"]["left"]
+                                                if e["href"] in ("help.qmd", "CHANGELOG.md")]
     config["website"]["navbar"]["left"] = [e for e in config["website"]["navbar"]["left"] if e["href"] == PAGE]
     (target / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     table = target / "data" / "interview_quotes.csv"
@@ -130,7 +141,7 @@ def interviews_only(target: Path) -> Path:
 def built(tmp_path_factory) -> tuple[BeautifulSoup, pd.DataFrame]:
     project = interviews_only(tmp_path_factory.mktemp("interviews") / "project")
     result = build_site(project, "builtin")
-    assert result.pages == 2  # the chapter and the changelog
+    assert result.pages == 3  # the chapter, the help page and the changelog
     page = BeautifulSoup((project / SITE / "chapters" / "interviews.html").read_text(encoding="utf-8"),
                          "html.parser")
     return page.select_one("main"), read("interview_quotes.csv", project)

@@ -54,6 +54,11 @@ def test_a_page_with_quotes_also_loads_the_content_note_script(tmp_path: Path) -
     assert [s["src"] for s in band_of(plain).find_all("script")] == ["../assets/quick-exit.js"]
 
 
+def test_the_band_comes_after_a_skip_link_that_opens_the_body() -> None:
+    html = place_band('<body>\n<a class="skip-link" href="#main">Skip to content</a>\n<header></header></body>', "<nav>B</nav>")
+    assert html == '<body>\n<a class="skip-link" href="#main">Skip to content</a>\n<nav>B</nav><header></header></body>'
+
+
 def test_placing_the_band_twice_leaves_one(tmp_path: Path) -> None:
     page = write(tmp_path, "index.html", "")
     add_bands(tmp_path, [page], EXIT)

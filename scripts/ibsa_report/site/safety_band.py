@@ -1,4 +1,4 @@
-"""The safety band at the very top of every page: "Get help" and "Quick exit", written by the post-render step.
+"""The safety band at the very top of every page (first in <body>, after the skip link where there is one): "Get help" and "Quick exit", written by the post-render step.
 
 "Quick exit" leaves for the neutral site `report.quick-exit` names in _quarto.yml (read here and nowhere
 else). Without JavaScript it is a plain link; assets/quick-exit.js makes it replace the page's history
@@ -24,6 +24,7 @@ EXIT_SCRIPT = "assets/quick-exit.js"
 QUOTE_SCRIPT = "assets/quote-note.js"
 STYLESHEET = "assets/site.css"  # _quarto.yml: format.html.css; its link gives 404.html's prefix
 BODY = re.compile(r"<body\b[^>]*>\n?", re.IGNORECASE)
+SKIP_LINK = re.compile(r'<a class="skip-link"[^>]*>[^<]*</a>\n?')  # stays the first thing Tab reaches
 QUOTES = re.compile(r'class="(?:[^"]*\s)?quote(?:\s[^"]*)?"')  # an interview quote's div (report/quotes.py)
 OLD_BAND = re.compile(re.escape(BAND_START) + ".*?" + re.escape(BAND_END) + "\n?", re.DOTALL)
 
@@ -49,12 +50,18 @@ def band_html(to_root: str, exit_address: str, quotes: bool = False) -> str:
 
 
 def place_band(html: str, band: str) -> str:
-    """Put the band first in <body>, replacing an earlier one; raise ValueError if there is no <body>."""
+    """Put the band first in <body> (after a skip link that opens it), replacing an earlier one.
+
+    Raise ValueError if there is no <body>.
+    """
     html = OLD_BAND.sub("", html)
     body = BODY.search(html)
     if body is None:
         raise ValueError("page has no <body>")
-    return html[:body.end()] + band + html[body.end():]
+    at = body.end()
+    skip = SKIP_LINK.match(html, at)
+    at = skip.end() if skip else at
+    return html[:at] + band + html[at:]
 
 
 def page_prefix(site: Path, page: Path, html: str) -> str:
