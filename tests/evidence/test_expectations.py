@@ -68,7 +68,7 @@ CASES = {
         "(found \"['yes', 'no'], ['no']\", expected trueValues ['yes'] and falseValues ['no'])"),
     "id pattern dropped": (
         [in_schema(b"recommended_by", b',\n              "pattern": "^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$"', b"")],
-        f'data/datapackage.json:1554:resources[14].schema.fields[4].constraints.pattern: the schema of '
+        f'data/datapackage.json:1560:resources[14].schema.fields[4].constraints.pattern: the schema of '
         f'recommendations.recommended_by {WEAKER} (found "", expected ^[a-z0-9][a-z0-9-]*(;[a-z0-9][a-z0-9-]*)*$)'),
     "a column the checks use removed": (
         [in_schema(b"forces_included", b'"name": "forces_included"', b'"name": "forces_counted"')],

@@ -40,7 +40,6 @@ NOT_FOUND = "404.html"  # a live page, though the cite blocks and version switch
 
 def postrender(root: Path, out: Path) -> None:
     """Finish a rendered site in out (the staging directory, or _site/ under Quarto)."""
-    exit_address = quick_exit_address(root)  # a missing or bad report.quick-exit stops the step first
     publish_downloads(root, out)
     records = read_records(downloads_dir(root))
     live = versions.html_pages(out)  # the rendered pages; the embed pages are added in step 4
@@ -57,7 +56,7 @@ def postrender(root: Path, out: Path) -> None:
     write_metadata(out, charts)
     add_readme(out / "downloads" / DATASET_ZIP, dataset_readme(citation.title, charts))
     write_embed_pages(out, charts, citation.url)
-    add_bands(out, live + not_found, exit_address)
+    add_bands(out, live + not_found, quick_exit_address(root))  # a missing or bad report.quick-exit stops the step
     if charts_mode() != "plotly-default":  # the bench's baseline inlines plotly.js, which no policy allows; never published
         add_policies(out, versions.html_pages(out) + not_found)  # the embed pages too
     (out / ".nojekyll").touch()
