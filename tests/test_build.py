@@ -65,6 +65,14 @@ def test_outputs_follow_quarto_paths(built):
         assert (built / page).is_file(), page
 
 
+def test_include_before_body_comes_before_main_and_the_band_first_in_body(built):
+    for page in ("index.html", "chapters/one.html", "404.html"):
+        doc = soup(built, page)
+        assert doc.select_one("p.fixture-before-body").find_next("main") is not None, page
+        band = [el for el in doc.body.find_all(True, recursive=False) if "skip-link" not in el.get("class", [])][0]
+        assert "safety-band" in band["class"], page
+
+
 def test_navigation_order_comes_from_quarto_yml(built):
     nav = soup(built, "chapters/one.html").select("nav[aria-label=Chapters] a")
     assert [a.get_text() for a in nav] == ["Home", "Second", "First"]
