@@ -174,3 +174,14 @@ def test_quote_attributions_are_the_articles(tables, seeds: Path):
     for _, q in tables["interview_quotes"].iterrows():
         i = next(i for i, p in enumerate(paragraphs) if q["text"] in p)
         assert q["attribution"] in paragraphs[i] or q["attribution"] in paragraphs[i - 1], q["quote_id"]
+
+
+def test_support_services_are_as_their_sources_give_them(tables, seeds: Path):
+    for _, row in tables["support_services"].iterrows():
+        text = (seeds / DOCUMENTS[row["source_id"]]).read_text(encoding="utf-8")
+        assert row["phone"] in text and row["hours"] in text, row["service_id"]
+
+
+def test_a_support_service_is_never_marked_checked_on_a_day_to_come(tables):
+    checked = tables["support_services"]["checked"].dropna()
+    assert (checked <= pd.Timestamp.now()).all(), "a checked date must be a day someone checked, not a day to come"
