@@ -7,12 +7,13 @@
 const link = document.querySelector("a[data-quick-exit]");
 
 function leave() {
+  document.documentElement.classList.add("quick-exit-leaving");  // the page goes blank at once, while the next one loads
   window.location.replace(link.href);
 }
 
 function escapeMeansSomethingElse(event) {
   const active = document.activeElement;
-  return event.defaultPrevented || event.isComposing || document.fullscreenElement !== null
+  return event.defaultPrevented || event.isComposing || Boolean(document.fullscreenElement)
     || document.querySelector("dialog[open], [aria-modal='true']") !== null
     || (active !== null && active.closest("input, textarea, select, [contenteditable='true'], [contenteditable='']") !== null);
 }
