@@ -46,7 +46,7 @@ def stub_project(folder: Path, config: str, *extra: str) -> None:
     """Write config as _quarto.yml, with a one-line stub for each page the navigation names, and extra pages."""
     (folder / "_quarto.yml").write_text(config, encoding="utf-8")
     for page in ("index.qmd", "chapters/charging.qmd", "chapters/interviews.qmd", "chapters/recommendations.qmd",
-                 "chapters/methods.qmd", "CHANGELOG.md", *extra):
+                 "chapters/methods.qmd", "CHANGELOG.md", "help.qmd", "about.qmd", "forces/index.qmd", *extra):
         (folder / page).parent.mkdir(parents=True, exist_ok=True)
         (folder / page).write_text("x\n", encoding="utf-8")
 
