@@ -94,7 +94,7 @@ def test_every_link_on_the_force_pages_resolves(served_site: ServedSite) -> None
                     broken.append(f"{page}: <{tag} {attr}={element[attr]!r}>: {problem}")
     assert not broken, "\n".join(broken)
     index = site.soup("forces/index.html")
-    assert {a["href"] for a in index.select("main table a")} == {f"{f['force_id']}.html" for f in rows("forces.csv")}
+    assert {a["href"] for a in index.select("main table a")} == {f"../forces/{f['force_id']}.html" for f in rows("forces.csv")}
     assert checked > 40 * len(pages)
 
 
