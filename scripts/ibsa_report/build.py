@@ -103,7 +103,7 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         raise BuildError(failure_message(root, area.site, exc)) from exc
     finally:
         shutil.rmtree(area.path, ignore_errors=True)
-    return BuildResult(chosen, root / SITE, len(config.pages) + len(config.footer))
+    return BuildResult(chosen, root / SITE, len(config.rendered_pages()))
 
 
 def check_browser(require_pictures: bool) -> None:

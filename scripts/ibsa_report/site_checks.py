@@ -16,7 +16,7 @@ class SiteProblem(ValueError):
 
 def chart_pages(config: ProjectConfig, site: Path) -> list[tuple[str, str]]:
     """Return (chart id, source page) for every chart on the rendered pages, in page order."""
-    pages = [*config.pages, *config.footer, *([config.not_found] if config.not_found else [])]
+    pages = [*config.rendered_pages(), *([config.not_found] if config.not_found else [])]
     found = []
     for page in pages:
         html = site / page.output

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from quarto_lite.builtin_options import PAGE_OPTIONS, PROJECT_OPTIONS, unsupported
-from quarto_lite.project import CONFIG, NOT_FOUND, ProjectConfig
+from quarto_lite.project import CONFIG, ProjectConfig
 from quarto_lite.qmd import QmdDocument
 from quarto_lite.quarto_schema import check_front_matter, check_project_config, find_schema_dir
 from quarto_lite.yaml_lines import key_lines
@@ -29,19 +29,7 @@ def project_problems(config: ProjectConfig) -> list[str]:
     schema = schema_dir(config.root)
     refused = [p.message for p in check_project_config(text, schema, CONFIG)] if schema else []
     lines = key_lines(text)
-    return refused or (_lines(CONFIG, lines, unsupported(config.raw, PROJECT_OPTIONS))
-                       + [f"{CONFIG}:{lines.get('project.render', 1)}: project.render: {page} is rendered by Quarto "
-                          "but the built-in engine renders only the pages in website.navbar and website.page-footer "
-                          "(and 404.qmd): add it there" for page in unlisted_pages(config)])
-
-
-def unlisted_pages(config: ProjectConfig) -> list[str]:
-    """Return the files project.render matches that the built-in engine would not render."""
-    listed = {p.source for p in config.pages + config.footer} | {NOT_FOUND}
-    matched = {path.relative_to(config.root).as_posix()
-               for pattern in config.option_list("project", "render")
-               for path in config.root.glob(pattern.lstrip("/")) if path.is_file()}
-    return sorted(matched - listed)
+    return refused or _lines(CONFIG, lines, unsupported(config.raw, PROJECT_OPTIONS))
 
 
 def page_problems(source: str, doc: QmdDocument, root: Path | None = None) -> list[str]:

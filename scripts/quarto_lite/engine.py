@@ -7,6 +7,7 @@ Then write the assets, the search index, sitemap.xml and 404.html. Output paths 
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -55,14 +56,15 @@ Progress = Callable[[str, float], None]  # told each page's source and the secon
 
 
 def render_project(config: ProjectConfig, out: Path, progress: Progress | None = None) -> list[str]:
-    """Render every page of the project into out; return the output paths written."""
+    """Render every page of the project into out (the navbar's, the footer's and project.render's); return the
+    output paths written. Previous and next link the navbar's pages only."""
     root = config.root
     raise_problems(project_problems(config))
     run_stage(config, "pre-render", out)
     bibliography = root / config.raw["bibliography"] if config.raw.get("bibliography") else None
     info = site_info(config, before_body(config))
     env = template_env()
-    pages = config.pages + config.footer
+    pages = config.rendered_pages()  # after pre-render, which may write pages (the force pages)
     rendered = [_render_page(config, page, bibliography, progress=progress) for page in pages]
 
     entries: list[dict[str, str]] = []
@@ -135,8 +137,8 @@ def html_options(config: ProjectConfig) -> dict[str, Any]:
 def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[str, Any], body: Rendered,
                  prev_page: Page | None, next_page: Page | None) -> dict[str, Any]:
     """Build the template values for one page."""
-    title = str(front.get("title", page.text))
-    description = str(front.get("description", config.description))
+    title = plain_text(str(front.get("title", page.text)))
+    description = plain_text(str(front.get("description", config.description)))
     depth = len(PurePosixPath(page.output).parts) - 1
     url = config.site_url + ("" if page.output == "index.html" else page.output)
     meta = list(info.scholar)
@@ -151,6 +153,16 @@ def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[
         "is_home": page.output == "index.html", "canonical": url, "meta": meta, "og": og,
         "toc": body.headings if toc else [], "content": Markup(body.html), "prev": prev_page, "next": next_page,
     }
+
+
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(amp|lt|gt|quot);")
+ENTITY_TEXT = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
+
+
+def plain_text(value: str) -> str:
+    """Read a title or description as the plain text Quarto shows for it: Markdown's backslash escapes of
+    punctuation and the entities &amp; &lt; &gt; &quot; resolved (the escaping data text gets, fmt.one_line)."""
+    return MARKDOWN_ESCAPE.sub(lambda m: m.group(1) or ENTITY_TEXT[m.group(2)], value)
 
 
 def not_found_context(config: ProjectConfig, front: dict[str, Any], body: Rendered, site_path: str) -> dict[str, Any]:

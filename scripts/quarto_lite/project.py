@@ -43,6 +43,20 @@ class ProjectConfig:
     execute: dict[str, Any]
     raw: dict[str, Any]
 
+    def rendered_pages(self) -> list[Page]:
+        """Return every page to render: the navbar's, the footer's, then those project.render names (globs).
+
+        Read when called, so that pages a pre-render step writes are found. A pattern with a leading "/" is
+        anchored at the project root, as Quarto reads it (without one it matches in every folder); "!" excludes;
+        files and folders starting with "_" or "." are left out, as Quarto leaves them. 404.qmd is rendered
+        apart (not_found).
+        """
+        pages = {page.source: page for page in [*self.pages, *self.footer]}
+        for source in render_list(self.root, self.option_list("project", "render")):
+            if source != NOT_FOUND and source not in pages:
+                pages[source] = Page(source, source)
+        return list(pages.values())
+
     def option_list(self, *keys: str) -> list[str]:
         """Return an option that _quarto.yml may give as one value or a list, always as a list of strings.
 
@@ -54,6 +68,28 @@ class ProjectConfig:
         if value in (None, ""):
             return []
         return [str(value)] if isinstance(value, str) else [str(v) for v in value]
+
+
+RENDERED_SUFFIXES = (".qmd", ".md", ".ipynb")
+
+
+def render_list(root: Path, patterns: list[str]) -> list[str]:
+    """Return the files project.render names, in its order (each glob's matches sorted), as root-relative paths."""
+    found: dict[str, None] = {}
+    for pattern in patterns:
+        exclude = pattern.startswith("!")
+        pattern = pattern.removeprefix("!")
+        glob = pattern[1:] if pattern.startswith("/") else f"**/{pattern}"
+        matches = sorted(p.relative_to(root).as_posix() for p in root.glob(glob)
+                         if p.is_file() and p.suffix in RENDERED_SUFFIXES)
+        for source in matches:
+            if any(part.startswith(("_", ".")) for part in PurePosixPath(source).parts):
+                continue
+            if exclude:
+                found.pop(source, None)
+            else:
+                found[source] = None
+    return list(found)
 
 
 def relative_root(root: Path, folder: Path) -> str:

@@ -151,6 +151,7 @@ class Chart:
     subtitle: str = ""
     note: str = ""
     how_to_read: str = ""
+    links: dict[str, list[str | None]] = field(default_factory=dict)  # data table: column -> each row's page
 
     def html(self) -> str:
         """Return the chart's HTML."""
@@ -165,14 +166,16 @@ class Chart:
 def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axes, *, title: str,
           source: str, alt: str, subtitle: str = "", note: str = "", how_to_read: str = "",
           source_id: str | None = None, locator: str | None = None, period: Period | None = None,
-          units: dict[str, str] | None = None, start: Path | None = None) -> Chart:
+          units: dict[str, str] | None = None, start: Path | None = None,
+          links: dict[str, list[str | None]] | None = None) -> Chart:
     """Make a chart from data, write its CSV and facts beside the project, and return it for display.
 
     title states what the chart shows; subtitle what is measured, over what period and for whom; note and
     how_to_read (optional) sit under it with the source. source_id and locator name the source document
     (data/sources.csv) and where in it; period is the time the data cover; units overrides the unit a
     column's header implies (chart_facts.column_unit). These go into `<chart-id>.facts.json`, which the
-    post-render step turns into the chart's metadata.json and embed page.
+    post-render step turns into the chart's metadata.json and embed page. links makes a column's cells in
+    the data table links: each row's page from the site's root (a force's page), None for no link.
     """
     check_chart_id(chart_id)
     if chart_id in _page["ids"]:
@@ -187,7 +190,7 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     _page["loader"] = True
     _page["ids"].add(chart_id)
     made = Chart(chart_id, data, figure_spec(data, series, axes), title, source, alt,
-                 relative_root(root, Path.cwd()), loader, subtitle, note, how_to_read)
+                 relative_root(root, Path.cwd()), loader, subtitle, note, how_to_read, dict(links or {}))
     if charts_mode() == "site":
         write_figure(made, downloads_dir(root) / f"{chart_id}.figure.json")
     return made
@@ -440,7 +443,7 @@ def chart_html(c: Chart) -> str:
     """Render a chart's figure, title, source, links, table fallback and (once per page) the loader."""
     inline = plotly_default_html(c) if charts_mode() == "plotly-default" else None
     return template_env().get_template("chart.html").render(
-        chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data)), inline_plot=inline,
+        chart=c, spec=spec_json(c.figure), table=Markup(table_markup(c.data, c.links, c.root)), inline_plot=inline,
         downloads=f"{c.root}downloads/{c.chart_id}", embed=f"{c.root}embed/{c.chart_id}.html",
         csv=f"{c.root}downloads/{c.chart_id}.csv", plotly=c.root + PLOTLY_BUNDLE, plotly_css=c.root + PLOTLY_CSS,
         script=c.root + CHART_SCRIPT, toolbar_script=c.root + TOOLBAR_SCRIPT,

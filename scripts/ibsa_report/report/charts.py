@@ -20,6 +20,7 @@ from ibsa_report.report import fmt
 from ibsa_report.analysis import stats
 from ibsa_report.report.chart import Axes, Chart, Mark, Rule, Series, chart
 from ibsa_report.report.chart_facts import foi_period, Period
+from ibsa_report.report.force_links import force_links
 from ibsa_report.evidence.frames import Evidence
 from ibsa_report.analysis.figures import STATUS_WORDS
 from ibsa_report.report.recommendation_text import checked_month
@@ -154,6 +155,7 @@ def force_rate_chart(ev: Evidence) -> Chart:
         alt=(f"Dot plot of the charge or summons rate of each of {len(data)} police forces with its interval. "
              f"Rates run from {row_rate(lowest)} ({lowest['short_name']}) to {row_rate(highest)} "
              f"({highest['short_name']}); the pooled rate is {fmt.percent(pooled)}."),
+        links={FORCE: force_links(rates["force_id"])},
     )
 
 
@@ -332,6 +334,8 @@ def funnel(ev: Evidence, levels: Sequence[float] = figures.FUNNEL_LEVELS) -> Cha
         alt=(f"Funnel plot of {len(points)} police forces. The pooled rate is {fmt.percent(figures.pooled(ev))}, "
              "and the control limits allow for chance and for the variation between forces. Outside the "
              f"{level_label(levels[-1])} limits: {figures.names(outside['short_name'])}."),
+        links={FORCE: force_links(figures.force_counts(ev, figures.latest_round(ev)["round_id"])["force_id"])
+               + [None] * (len(data) - len(points))},
     )
 
 

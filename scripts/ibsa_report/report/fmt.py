@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from numbers import Rational
 from urllib.parse import quote, urlsplit
@@ -177,11 +179,17 @@ def date_words(value: object) -> str:
     return pd.to_datetime(text, format=parse).strftime(show)
 
 
-def table_markup(frame: pd.DataFrame) -> str:
+Links = Mapping[str, Sequence[str | None]]  # column -> each row's link target from the site's root (None: no link)
+LINK_MARK = "\ue000link{}\ue001"  # stands in a cell for its link while pandas writes the table (private-use marks)
+
+
+def table_markup(frame: pd.DataFrame, links: Links | None = None, root: str = "") -> str:
     """Render a frame as an HTML table (a page's table, a chart's data): no index, cells escaped, blanks as '–'.
 
     A number is written as it prints (11.5, 0.06), as in the chart's CSV: it was rounded once already,
-    and pandas would otherwise pad a column to its longest decimals (11.50).
+    and pandas would otherwise pad a column to its longest decimals (11.50). links names, for a column,
+    each row's page (from the site's root; root is the way up to it from the page showing the table): the
+    cell's text, escaped, becomes a link to it.
     """
     def cell(value: object) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -189,7 +197,17 @@ def table_markup(frame: pd.DataFrame) -> str:
         return repr(float(value)) if isinstance(value, float) else str(value)
 
     shown = pd.DataFrame({column: [cell(v) for v in frame[column]] for column in frame.columns})
+    anchors: list[str] = []
+    for column, targets in (links or {}).items():
+        if len(targets) != len(shown):
+            raise ValueError(f"links for column {column!r}: {len(targets)} targets for {len(shown)} rows")
+        for i, target in enumerate(targets):
+            if target is not None and shown[column].iloc[i] != "–":
+                anchors.append(f'<a href="{html.escape(root + target)}">{html.escape(shown[column].iloc[i], quote=False)}</a>')
+                shown.loc[i, column] = LINK_MARK.format(len(anchors) - 1)
     markup = shown.to_html(index=False, escape=True, border=0, classes="data-table")
+    for i, anchor in enumerate(anchors):
+        markup = markup.replace(LINK_MARK.format(i), anchor, 1)
     # pandas aligns the header row with a style attribute, which the Content-Security-Policy refuses
     # (style-src 'self'); the stylesheet aligns th.
     return markup.replace('<tr style="text-align: right;">', "<tr>")

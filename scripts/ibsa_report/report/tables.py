@@ -2,44 +2,61 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from IPython.display import Markdown
 
 from ibsa_report.analysis import figures
 from ibsa_report.report import fmt
 from ibsa_report.analysis import stats
+from ibsa_report.report.force_links import force_links
 from quarto_lite.outputs import raw_block
+from quarto_lite.project import find_root, relative_root
 from ibsa_report.evidence.frames import Evidence
 
 
+LINKS = "links"  # frame.attrs[LINKS]: column -> each row's page from the site's root (fmt.table_markup)
+
+
 def html_table(frame: pd.DataFrame) -> Markdown:
-    """Show a frame as an HTML table in a raw block of Markdown (text/html would make Quarto use a CDN)."""
-    return Markdown(raw_block(fmt.table_markup(frame)))
+    """Show a frame as an HTML table in a raw block of Markdown (text/html would make Quarto use a CDN).
+
+    Links in frame.attrs["links"] (a force's page) are written relative to the page the kernel runs for.
+    """
+    root = relative_root(find_root(), Path.cwd())
+    return Markdown(raw_block(fmt.table_markup(frame, frame.attrs.get(LINKS), root)))
+
+
+def with_links(frame: pd.DataFrame, column: str, force_ids: pd.Series) -> pd.DataFrame:
+    """Link each row's cell in column to its force's page (the ids in row order)."""
+    frame.attrs[LINKS] = {column: force_links(force_ids)}
+    return frame
 
 
 def responses(ev: Evidence) -> pd.DataFrame:
     """All forces asked in the latest round, with their response status."""
     rnd = figures.latest_round(ev)["round_id"]
     resp = ev["foi_responses"].query("round_id == @rnd").merge(ev["forces"], on="force_id")
-    return pd.DataFrame({
+    return with_links(pd.DataFrame({
         "Police force": resp["name"],
         "Data provided": resp["data_provided"].map({"yes": "Yes", "no": "No", "limited": "Limited"}),
         "Included in analysis": resp["included"].map({True: "Yes", False: "No"}),
-    })
+    }), "Police force", resp["force_id"])
 
 
 def force_rate_table(ev: Evidence) -> pd.DataFrame:
     """Charge/summons rate per included force with its Wilson 95% interval, highest first."""
     rnd = figures.latest_round(ev)["round_id"]
     rates = figures.force_counts(ev, rnd)
-    return pd.DataFrame({
+    return with_links(pd.DataFrame({
         "Police force": rates["short_name"],
         "Charged or summonsed": rates["charged_summonsed"].map(fmt.count),
         "Recorded offences": rates["recorded_offences"].map(fmt.count),
         "Rate": rates["share"].map(fmt.percent),
         f"{fmt.percent(stats.CONFIDENCE, 0)} interval": [fmt.interval(lo, hi)
                                                        for lo, hi in zip(rates["ci_low"], rates["ci_high"])],
-    })
+    }), "Police force", rates["force_id"])
 
 
 def sample(ev: Evidence) -> pd.DataFrame:
