@@ -177,7 +177,7 @@ def test_meta_tags(built):
     assert meta["citation_author"] == "Fixture authors"
     assert meta["citation_technical_report_number"]
     assert meta["og:title"] == "Chapter one"
-    assert meta["og:url"] == "https://example.org/fixture/chapters/one.html"
+    assert meta["og:url"] == "https://fixture-owner.github.io/fixture/chapters/one.html"
     assert meta["description"] == "Every construct."
 
 
@@ -192,8 +192,8 @@ def test_skip_link_and_table_of_contents(built):
 def test_sitemap_search_and_404(built):
     sitemap = BeautifulSoup((built / "sitemap.xml").read_text(), "html.parser")
     assert [loc.get_text() for loc in sitemap.find_all("loc")] == [
-        "https://example.org/fixture/index.html", "https://example.org/fixture/chapters/two.html",
-        "https://example.org/fixture/chapters/one.html", "https://example.org/fixture/CHANGELOG.html"]
+        "https://fixture-owner.github.io/fixture/index.html", "https://fixture-owner.github.io/fixture/chapters/two.html",
+        "https://fixture-owner.github.io/fixture/chapters/one.html", "https://fixture-owner.github.io/fixture/CHANGELOG.html"]
     import json
     entries = json.loads((built / "search.json").read_text())
     assert any(e["href"] == "chapters/one.html#sec-numbers" and "13,860" in e["text"] for e in entries)
