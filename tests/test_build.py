@@ -402,7 +402,10 @@ def test_a_chart_id_used_on_two_pages_stops_the_build(tmp_path):
     page.write_text(page.read_text(encoding="utf-8").replace('"chart-b"', '"chart-a"'), encoding="utf-8")
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
+    assert result.stderr == ("no site address is set: pages link relatively and carry no canonical link, og:url, "
+                             "sitemap.xml or citation address; set website.site-url in _quarto.yml (or SITE_URL) "
+                             "before publishing\n"  # the chart fixture has no site-url
+                             "Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
                              "id must be unique across the site (it names downloads/chart-a.csv)\n")
     assert not (project / SITE).exists()
     assert not list(project.glob(".staging*"))
