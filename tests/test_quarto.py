@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -20,6 +21,7 @@ from ibsa_report.build import build_site
 from ibsa_report.release.citation import read_version
 from ibsa_report.sources import SITE, copy_sources
 from ibsa_report.release.versions import freeze
+from quarto_lite.project import read_config
 
 from browser_session import RequestLog, ServedSite, open_tab, serve_project
 from conftest import ROOT, tree_hashes
@@ -109,7 +111,8 @@ def test_the_changelog_is_rendered_and_linked_from_every_footer(quarto_project: 
 
 def test_the_404_page_links_absolutely(quarto_project: Path) -> None:
     links = [a["href"] for a in soup(quarto_project / SITE, "404.html").select("main a")]
-    assert "/ibsa-report/./index.html" in links or "/ibsa-report/index.html" in links, links
+    prefix = urlsplit(read_config(quarto_project).site_url).path or "/"  # Quarto: "/" without a site-url
+    assert f"{prefix}./index.html" in links or f"{prefix}index.html" in links, links
 
 
 def test_no_page_refers_a_browser_to_another_host(quarto_project: Path) -> None:
