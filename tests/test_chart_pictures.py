@@ -182,7 +182,7 @@ def test_without_a_browser_the_build_has_interactive_charts_and_says_so(tmp_path
         assert "og:image" not in text and "twitter:image" not in text, path
         charts += text.count('class="chart-plot"')
     assert charts > 0
-    report = check_links(site, read_config(real_project).site_url)
+    report = check_links(site, read_config(project).site_url)
     assert report.broken == [], report.broken
 
     before = tree_hashes(site)  # in CI the same build is an error, and the site stays as it was
