@@ -32,11 +32,15 @@ class LinkReport:
     broken: list[str] = field(default_factory=list)
 
 
+UNPUBLISHED = "http://localhost/"  # where a site with no site-url is taken to be served when its links are checked
+
+
 class BuiltSite:
     """A built site on disk and the address it is published at; each page is parsed once."""
 
     def __init__(self, root: Path, site_url: str) -> None:
-        self.root, self.site_url = root, site_url
+        # Without a site address (none set yet) the site is checked as a static host serves it, at its root.
+        self.root, self.site_url = root, site_url or UNPUBLISHED
         self._soups: dict[str, BeautifulSoup] = {}
 
     def pages(self) -> list[str]:

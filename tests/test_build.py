@@ -185,7 +185,7 @@ def test_meta_tags(built):
     assert meta["citation_author"] == "Fixture authors"
     assert meta["citation_technical_report_number"]
     assert meta["og:title"] == "Chapter one"
-    assert meta["og:url"] == "https://example.org/fixture/chapters/one.html"
+    assert meta["og:url"] == "https://fixture-owner.github.io/fixture/chapters/one.html"
     assert meta["description"] == "Every construct."
 
 
@@ -200,8 +200,8 @@ def test_skip_link_and_table_of_contents(built):
 def test_sitemap_search_and_404(built):
     sitemap = BeautifulSoup((built / "sitemap.xml").read_text(), "html.parser")
     assert [loc.get_text() for loc in sitemap.find_all("loc")] == [
-        "https://example.org/fixture/index.html", "https://example.org/fixture/chapters/two.html",
-        "https://example.org/fixture/chapters/one.html", "https://example.org/fixture/CHANGELOG.html"]
+        "https://fixture-owner.github.io/fixture/index.html", "https://fixture-owner.github.io/fixture/chapters/two.html",
+        "https://fixture-owner.github.io/fixture/chapters/one.html", "https://fixture-owner.github.io/fixture/CHANGELOG.html"]
     import json
     entries = json.loads((built / "search.json").read_text())
     assert any(e["href"] == "chapters/one.html#sec-numbers" and "13,860" in e["text"] for e in entries)
@@ -410,7 +410,10 @@ def test_a_chart_id_used_on_two_pages_stops_the_build(tmp_path):
     page.write_text(page.read_text(encoding="utf-8").replace('"chart-b"', '"chart-a"'), encoding="utf-8")
     result = CliRunner().invoke(cli, ["--project", str(project), "build", "--engine", "builtin"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
+    assert result.stderr == ("no site address is set: pages link relatively and carry no canonical link, og:url, "
+                             "sitemap.xml or citation address; set website.site-url in _quarto.yml (or SITE_URL) "
+                             "before publishing\n"  # the chart fixture has no site-url
+                             "Error: chart id 'chart-a' is used on two pages, index.qmd and chapters/b.qmd: a chart "
                              "id must be unique across the site (it names downloads/chart-a.csv)\n")
     assert not (project / SITE).exists()
     assert not list(project.glob(".staging*"))

@@ -28,7 +28,7 @@ QUARTO_YML = """project:
   output-dir: _site
 website:
   title: "Small report"
-  site-url: "https://example.org/small/"
+  site-url: "https://small-owner.github.io/small/"
   navbar:
     left:
       - href: index.qmd

@@ -23,8 +23,10 @@ from ibsa_report.report.chart import NARROW_WIDTH, PICTURE_WIDTH, PLOTLY_BUNDLE
 from ibsa_report.site import chart_images
 from ibsa_report.site.chart_images import ChartRecord, draw_pictures
 from ibsa_report.site.picture_browser import CHROMIUM_VARIABLE, PicturesRequired, find_chromium
-from ibsa_report.site.previews import is_real_address, png_size
+from ibsa_report.settings import is_real_address
+from ibsa_report.site.previews import png_size
 from ibsa_report.sources import SITE, copy_sources
+from quarto_lite.project import read_config
 
 from browser_session import CHART_TIMEOUT_MS, RequestLog, ServedSite, open_tab
 from conftest import ROOT, tree_hashes
@@ -82,7 +84,7 @@ def test_every_live_page_has_a_preview_image_of_its_main_chart(site: Path) -> No
         # an embed page (embed/<id>.html) is previewed by its own chart, any other page by its first chart
         main = Path(page).stem if page.startswith("embed/") else first["id"] if first else main_of_landing
         assert image.endswith(f"og/{main}.png"), f"{page}: {image}"
-        file = target(site, page, image)  # relative: the site-url is a placeholder on example.org
+        file = target(site, page, image)  # relative: no site-url is set
         assert file.is_file() and png_size(file) == (1200, 630), f"{page}: {image}"
         metas = {m.get("property") or m.get("name"): m["content"] for m in doc.select("meta[content]")}
         assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
@@ -98,7 +100,7 @@ def test_a_placeholder_site_url_gives_relative_preview_addresses() -> None:
 
 
 def test_no_page_names_a_missing_picture(real_project: Path) -> None:
-    report = check_links(real_project / SITE, "https://example.org/ibsa-report/")
+    report = check_links(real_project / SITE, read_config(real_project).site_url)
     assert report.broken == [] and report.checked > 0
 
 
@@ -169,7 +171,8 @@ def test_without_a_browser_the_build_has_interactive_charts_and_says_so(tmp_path
     monkeypatch.delenv("CI", raising=False)
     build_site(project, "builtin")
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "no Chromium at" in err[0] and "no-chromium" in err[0], err
+    assert len(err) == 2 and "no Chromium at" in err[0] and "no-chromium" in err[0], err
+    assert err[1].startswith("no site address is set: "), err
     site = project / SITE
     assert not (site / "og").exists() and not list((site / "downloads").glob("*.svg"))
     charts = 0
@@ -179,7 +182,7 @@ def test_without_a_browser_the_build_has_interactive_charts_and_says_so(tmp_path
         assert "og:image" not in text and "twitter:image" not in text, path
         charts += text.count('class="chart-plot"')
     assert charts > 0
-    report = check_links(site, "https://example.org/ibsa-report/")
+    report = check_links(site, read_config(project).site_url)
     assert report.broken == [], report.broken
 
     before = tree_hashes(site)  # in CI the same build is an error, and the site stays as it was

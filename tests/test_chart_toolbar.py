@@ -280,3 +280,18 @@ def test_charts_print_as_their_picture_not_the_plot(served_site: ServedSite, con
     for i in range(pictures.count()):
         assert pictures.nth(i).is_visible()
     assert page.locator("figure.chart .chart-plot .plot-container:visible").count() == 0
+
+
+@pytest.mark.parametrize(("button", "block"), [("Copy APA citation", "cite-apa"), ("Copy BibTeX", "cite-bibtex")])
+def test_copy_citation_puts_no_made_up_address_on_the_clipboard(served_site: ServedSite, clipboard, button: str,
+                                                                block: str) -> None:
+    """While no site address is set, the citation copied names none (never example.org or OWNER)."""
+    ctx, log = clipboard
+    tab = open_tab(ctx, served_site.url(PAGE))
+    tab.page.get_by_role("button", name=button).click()
+    tab.page.get_by_role("button", name="Copied").wait_for(timeout=STATUS_TIMEOUT_MS)
+    copied = tab.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == tab.page.locator(f"#{block}").text_content()
+    assert "Version " in copied or "version = " in copied
+    assert not any(word in copied for word in ("http", "example.", "OWNER")), copied
+    check_clean(tab, log)

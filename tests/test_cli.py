@@ -152,3 +152,16 @@ def test_archive_with_an_unreadable_citation_file_says_where(broken: Path) -> No
     assert result.exit_code == 1
     line = next(i for i, text in enumerate(cff.read_text(encoding="utf-8").splitlines(), start=1) if text.startswith("version:"))
     assert result.stderr == f"Error: CITATION.cff:{line + 1}: not valid YAML: expected ',' or ']', but got ':'\n"
+
+
+def test_release_of_the_real_project_refuses_while_it_has_no_site_address(tmp_path: Path) -> None:
+    """The one line naming the missing setting; nothing written (a release is cited by its address)."""
+    project = copy_sources(ROOT, tmp_path / "project")
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8") + "\n## [9.0.0]\n\nA test entry.\n", encoding="utf-8")
+    before = (project / "CITATION.cff").read_text(encoding="utf-8")
+    result = run("--project", str(project), "release", "9.0.0", "--no-git")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: website.site-url in _quarto.yml (or SITE_URL) is not set: a release is cited by "
+                             "its address; set it to the address the site is published at, then run again\n")
+    assert (project / "CITATION.cff").read_text(encoding="utf-8") == before and not (project / "_site").exists()

@@ -26,6 +26,7 @@ from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.site.picture_browser import (PICTURES_VARIABLE, PicturesRequired, find_chromium, no_browser_line,
                                               pictures_required, require_browser)
+from ibsa_report.settings import address_line
 from ibsa_report.site_checks import check_charts
 from ibsa_report.sources import SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
@@ -82,6 +83,9 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         raise BuildError(str(exc)) from exc
     chosen = choose_engine(engine)
     check_browser(require_pictures)
+    no_address = address_line(config)
+    if no_address:
+        print(no_address, file=sys.stderr)
 
     recover_leftovers(root)
     try:

@@ -36,9 +36,9 @@ def page_citation(config: ProjectConfig) -> PageCitation:
 
 
 def apa(c: PageCitation) -> str:
-    """Return an APA (7th edition) reference for a report: Author. (Year). Title (Version X). URL"""
+    """Return an APA (7th edition) reference for a report: Author. (Year). Title (Version X). URL (no URL when none is set)"""
     authors = ", ".join(c.authors[:-1]) + (", & " if len(c.authors) > 1 else "") + c.authors[-1]
-    return f"{authors}. ({c.year}). {c.title} (Version {c.version}). {c.url}"
+    return f"{authors}. ({c.year}). {c.title} (Version {c.version})." + (f" {c.url}" if c.url else "")
 
 
 def scholar_tags(c: PageCitation) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 For each page listed in _quarto.yml: parse the .qmd, execute its cells with nbclient, render the
 markdown with pandoc (citations, callouts, cross-references), and wrap it in the site template.
-Then write the assets, the search index, sitemap.xml and 404.html. Output paths match Quarto's.
+Then write the assets, the search index, 404.html and, when a site address is set, sitemap.xml. Output paths match Quarto's.
 """
 
 from __future__ import annotations
@@ -84,9 +84,12 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
         written.append(config.not_found.output)
     copy_resources(config, out)
     _write(out / "search.json", to_json(entries))
-    _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in pages]))
+    written.append("search.json")
+    if config.site_url:  # as Quarto: no sitemap.xml without a site address
+        _write(out / "sitemap.xml", sitemap_xml(config.site_url, [p.output for p in pages]))
+        written.append("sitemap.xml")
     run_stage(config, "post-render", out)
-    return written + ["search.json", "sitemap.xml"]
+    return written
 
 
 def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None, extra: dict[str, Any] | None = None,
@@ -140,10 +143,11 @@ def page_context(config: ProjectConfig, info: SiteInfo, page: Page, front: dict[
     title = plain_text(str(front.get("title", page.text)))
     description = plain_text(str(front.get("description", config.description)))
     depth = len(PurePosixPath(page.output).parts) - 1
-    url = config.site_url + ("" if page.output == "index.html" else page.output)
+    # Without a site address a page names no address of its own (no canonical link, no og:url), as Quarto.
+    url = config.site_url + ("" if page.output == "index.html" else page.output) if config.site_url else ""
     meta = list(info.scholar)
     og = [("og:title", title), ("og:description", description), ("og:type", "website" if page.output == "index.html" else "article"),
-          ("og:url", url), ("og:site_name", config.title), ("og:locale", config.lang.replace("-", "_"))] \
+          *([("og:url", url)] if url else []), ("og:site_name", config.title), ("og:locale", config.lang.replace("-", "_"))] \
         if info.open_graph else []
     if info.twitter_card:
         meta += [("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)]

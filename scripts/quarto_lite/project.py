@@ -34,7 +34,7 @@ class ProjectConfig:
     root: Path
     title: str
     description: str
-    site_url: str
+    site_url: str  # "" when none is set (website.site-url, or SITE_URL), else ending in "/"
     lang: str
     pages: list[Page]
     footer: list[Page]
@@ -146,12 +146,12 @@ def read_config(root: Path) -> ProjectConfig:
     for page in footer:
         if not (root / page.source).is_file():
             raise ValueError(f"{CONFIG}: website.page-footer links to {page.source}, which does not exist")
-    site_url = os.environ.get("SITE_URL") or site.get("site-url", "")
+    site_url = str(os.environ.get("SITE_URL") or site.get("site-url") or "").strip()
     return ProjectConfig(
         root=root,
         title=site.get("title", ""),
         description=site.get("description", ""),
-        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        site_url=site_url if site_url.endswith("/") or not site_url else site_url + "/",
         lang=raw.get("lang", "en"),
         pages=pages,
         footer=footer,

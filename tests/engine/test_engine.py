@@ -86,3 +86,25 @@ def test_search_index_sitemap_and_404(site):
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://example.org/garden/pages/beds.html" in sitemap and "404" not in sitemap
     assert page(out, "404.html").select_one("a.site-title")["href"] == "/garden/index.html"
+
+
+def test_without_a_site_url_pages_name_no_address_as_quarto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quarto 1.7.34 without site-url: no sitemap.xml, no canonical link or og:url, 404.html linking from "/"."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    project = shutil.copytree(FIXTURE, tmp_path / "garden")
+    config = project / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    assert '  site-url: "https://example.org/garden/"\n' in text
+    config.write_text(text.replace('  site-url: "https://example.org/garden/"\n', ""), encoding="utf-8")
+    assert read_config(project).site_url == ""
+    out = project / "_site"
+    written = render_project(read_config(project), out)
+    assert written == ["index.html", "pages/beds.html", "log.html", "404.html", "search.json"]
+    assert not (out / "sitemap.xml").exists()
+    for name in ("index.html", "pages/beds.html"):
+        doc = page(out, name)
+        assert doc.select('link[rel="canonical"], meta[property="og:url"]') == [], name
+        assert doc.select_one('meta[property="og:title"]') is not None  # the rest of the card stays
+        assert doc.select_one("p.cite").get_text() == f"How to cite: {APA.removesuffix(' https://example.org/garden/')} BibTeX and more"
+        assert "http" not in doc.select_one("p.cite").get_text()
+    assert page(out, "404.html").select_one("a.site-title")["href"] == "/index.html"

@@ -99,6 +99,20 @@ def fake_site(repo: Path) -> None:
     (repo / SITE / "index.html").write_text("<html><head></head><main></main></html>\n", encoding="utf-8")
 
 
+def edit_config(old: str, new: str):
+    """Return a step that replaces old by new in the repository's _quarto.yml (and leaves it uncommitted)."""
+    def edit(repo: Path) -> None:
+        config = repo / "_quarto.yml"
+        text = config.read_text(encoding="utf-8")
+        assert old in text, old
+        config.write_text(text.replace(old, new), encoding="utf-8")
+    return edit
+
+
+SITE_LINE = '  site-url: "https://fixture-owner.github.io/fixture/"\n'
+REPO_LINE = '  repo-url: "https://github.com/fixture-owner/fixture"\n'
+
+
 NOT_X_Y_Z = "is not of the form X.Y.Z (three whole numbers in ASCII digits, without leading zeros)"
 
 
@@ -125,6 +139,18 @@ def blobs(repo: Path, ref: str, path: str) -> dict[str, str]:
     (lambda r: None, ["release", "1.00.0"], f"Error: version '1.00.0' {NOT_X_Y_Z}\n"),
     (lambda r: None, ["release", "\uff11.0.0"], f"Error: version '\uff11.0.0' {NOT_X_Y_Z}\n"),
     (lambda r: None, ["release", "1.0.0\n"], f"Error: version '1.0.0\\n' {NOT_X_Y_Z}\n"),
+    (edit_config(SITE_LINE, ""), ["release", "1.0.0"],
+     "Error: website.site-url in _quarto.yml (or SITE_URL) is not set: a release is cited by its address; set it to "
+     "the address the site is published at, then run again\n"),
+    (edit_config(SITE_LINE, '  site-url: "https://example.org/ibsa-report/"\n'), ["release", "1.0.0"],
+     'Error: website.site-url in _quarto.yml (or SITE_URL) is a placeholder ("https://example.org/ibsa-report/": '
+     "example.org is a host reserved for examples): set it to the address the site is published at, then run again\n"),
+    (edit_config(REPO_LINE, '  repo-url: "https://github.com/OWNER/ibsa-report"\n'), ["release", "1.0.0"],
+     'Error: website.repo-url in _quarto.yml is a placeholder ("https://github.com/OWNER/ibsa-report": OWNER stands '
+     "for a name still to be filled in): set it to the repository's address, then run again\n"),
+    (edit_config(REPO_LINE, ""), ["release", "1.0.0"],
+     "Error: website.repo-url in _quarto.yml is not set: a release is cited by its address; set it to the "
+     "repository's address, then run again\n"),
     (lambda r: set_cff_version(r, "../../escaped"), ["release", "1.0.0"],
      f"Error: CITATION.cff: version '../../escaped' {NOT_X_Y_Z}\n"),
     (lambda r: (set_cff_version(r, "../../escaped"), fake_site(r)), ["archive"],
@@ -146,7 +172,8 @@ def blobs(repo: Path, ref: str, path: str) -> dict[str, str]:
      "Error: the working tree has uncommitted changes: commit or stash them first, so that the release is exactly "
      "what the tag names\n"),
 ], ids=["same-version", "older-version", "no-changelog-entry", "not-x-y-z", "leading-zero", "leading-zero-minor",
-        "full-width-digit", "trailing-newline", "cff-release", "cff-archive", "cff-build", "existing-tag",
+        "full-width-digit", "trailing-newline", "no-site-url", "example-org-site-url", "owner-repo-url", "no-repo-url",
+        "cff-release", "cff-archive", "cff-build", "existing-tag",
         "detached-head", "untracked-file", "archive-left-over", "uncommitted"])
 def test_a_refused_release_says_why_and_changes_nothing(repo: Path, prepare, args, message) -> None:
     prepare(repo)
@@ -224,7 +251,7 @@ def test_two_releases_and_a_publish_keep_every_version(repo: Path) -> None:
     assert old.select_one(".archive-banner").get_text().startswith("You are reading version 1.0.0")
     assert old.select_one(".archive-banner a")["href"] == "../../../chapters/one.html"
     assert old.select_one('meta[name="robots"]')["content"] == "noindex"
-    assert old.select_one('link[rel="canonical"]')["href"] == "https://example.org/fixture/chapters/one.html"
+    assert old.select_one('link[rel="canonical"]')["href"] == "https://fixture-owner.github.io/fixture/chapters/one.html"
     assert b"Bedfordshire Police Service" not in zipped_forces(repo, "gh-pages:v/1.0.0/downloads/ibsa-report-data.zip")
     assert b"Bedfordshire Police Service" in zipped_forces(repo, "gh-pages:v/1.1.0/downloads/ibsa-report-data.zip")
 

@@ -391,7 +391,11 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     log = repo / "CHANGELOG.md"
     log.write_text(log.read_text(encoding="utf-8").replace(
         "## [Unreleased]\n", "## [Unreleased]\n\n## [1.0.0]\n\n- First release.\n", 1), encoding="utf-8")
-    commit_all(repo, "Changelog for 1.0.0")
+    config = repo / "_quarto.yml"  # a release needs the site's and the repository's real addresses
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "\nwebsite:\n", f'\nwebsite:\n  site-url: "{SITE_URL}"\n  repo-url: "https://github.com/{OWNER}/{NAME}"\n', 1),
+        encoding="utf-8")
+    commit_all(repo, "Changelog and addresses for 1.0.0")
     command = Path(sys.executable).with_name("ibsa-report")
     done = subprocess.run([str(command), "release", "1.0.0", "--engine", "builtin"], cwd=repo, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(repo / "scripts")})

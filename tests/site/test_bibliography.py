@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from ibsa_report.site.bibliography import UNKNOWN_TITLE, bibliography_text, csl_items, read_sources, write_bibliography
+from ibsa_report.site.bibliography import bibliography_text, csl_items, described_title, read_sources, write_bibliography
 from quarto_lite.pandoc_render import render_markdown
 
 COLUMNS = ["source_id", "kind", "csl_type", "title", "author", "container_title", "publisher", "issued",
@@ -100,8 +100,29 @@ def test_unknown_details_are_omitted(missing: Any) -> None:
 
 
 @pytest.mark.parametrize("missing", [pd.NA, "unknown"])
-def test_unknown_title_is_marked_not_guessed(missing: Any) -> None:
-    assert one(title=missing)["title"] == UNKNOWN_TITLE == "[title unknown]"
+def test_an_unknown_title_becomes_a_bracketed_description_from_the_row(missing: Any) -> None:
+    item = one(title=missing, csl_type="report", note="Annual report on police recording. Its title is not known.")
+    assert item["title"] == "[Annual report on police recording; bibliographic details not confirmed]"
+    assert item["title-short"] == "[Report; details not confirmed]"
+    assert one(title=missing)["title"] == "[Source; bibliographic details not confirmed]"  # no note, no type
+
+
+def test_a_description_is_built_from_the_note_else_the_type() -> None:
+    assert described_title("article-journal", None) == ("[Journal article; bibliographic details not confirmed]",
+                                                        "[Journal article; details not confirmed]")
+    assert described_title("webpage", "A page (2016/17) on the law.")[0] == (
+        "[A page (2016/17) on the law; bibliographic details not confirmed]")
+
+
+def test_a_bracketed_title_is_kept_as_written_by_citeproc(tmp_path: Path) -> None:
+    """Chicago title-cases titles: '[Journal article; ...]' would become '[Journal Article; ...]' without nocase."""
+    items = csl_items(frame({"source_id": "x", "csl_type": "article-journal", "note": "Study of ten cases in Kent."}))
+    (tmp_path / "refs.yaml").write_text(bibliography_text(items), encoding="utf-8")
+    rendered = render_markdown("Text [@x].\n", bibliography=tmp_path / "refs.yaml").html
+    doc = BeautifulSoup(rendered, "html.parser")
+    assert doc.select_one(".citation").get_text() == "([Journal article; details not confirmed], n.d.)"
+    assert " ".join(element_text(rendered, "ref-x").split()) == (
+        "[Study of ten cases in Kent; bibliographic details not confirmed]. n.d.")
 
 
 def test_items_are_sorted_by_id() -> None:
@@ -134,7 +155,11 @@ def test_real_registry_never_says_unknown(written: tuple[Path, list[dict[str, An
     assert '"unknown"' not in out.read_text(encoding="utf-8")
     by_id = {i["id"]: i for i in items}
     article = by_id["interviews-article"]
-    assert article["title"] == UNKNOWN_TITLE
+    assert article["title"] == (
+        "[Peer-reviewed journal article reporting 28 in-depth interviews (2016/17) with 17 women victims, "
+        "6 stakeholders and 5 criminal justice staff on legislative and policing responses to IBSA in England and "
+        "Wales; bibliographic details not confirmed]")
+    assert article["title-short"] == "[Journal article; details not confirmed]"
     assert not {"author", "container-title", "publisher", "issued", "URL"} & article.keys()
     assert by_id["wec-2025-hc336"]["author"] == [{"literal": "House of Commons Women and Equalities Committee"}]
     assert by_id["edp24-2022-tougher-laws"]["issued"] == {"date-parts": [[2022, 7]]}
@@ -160,6 +185,20 @@ def test_citing_the_real_bibliography_lists_the_authors(written: tuple[Path, lis
     references = element_text(rendered.html, "refs")
     assert "Bottomley" in references
     assert "intimate image abuse" in element_text(rendered.html, "ref-refuge-2023-blog").casefold()
+
+
+def test_the_unknown_article_reads_as_a_description_in_text_and_in_the_list(
+        written: tuple[Path, list[dict[str, Any]]]) -> None:
+    """`pandoc --citeproc` (the default CSL, as both engines use) on the real bibliography."""
+    out, _ = written
+    done = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "plain", "--citeproc", "--wrap=none",
+                           "--bibliography", str(out)], input="Found [@interviews-article].\n",
+                          capture_output=True, text=True, check=True)
+    cited, entry = [line for line in done.stdout.splitlines() if line.strip()]
+    assert cited == "Found ([Journal article; details not confirmed], n.d.)."
+    assert entry.startswith("[Peer-reviewed journal article reporting 28 in-depth interviews (2016/17)")
+    assert entry.endswith("in England and Wales; bibliographic details not confirmed]. n.d.")
+    assert "Unknown" not in done.stdout and "Title" not in done.stdout
 
 
 def test_pandoc_without_a_format_reads_every_item(written: tuple[Path, list[dict[str, Any]]]) -> None:

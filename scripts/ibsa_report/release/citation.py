@@ -1,7 +1,8 @@
 """How to cite the report: one version source (CITATION.cff) and everything generated from it.
 
-CITATION.cff holds the version and release date; title and authors come from _quarto.yml (the
-project's own metadata). From these come .zenodo.json, the Quarto `citation` fields (which the
+CITATION.cff holds the version, release date and DOI (`doi:`, once there is one); title, authors and
+the site's and repository's addresses come from _quarto.yml (ibsa_report.settings; an address that is
+unset or a placeholder is left out, never written). From these come .zenodo.json, the Quarto `citation` fields (which the
 engine reads for the footer and the Google Scholar tags), the "Cite this" block (APA and BibTeX) and downloads/citation.bib.
 """
 
@@ -17,7 +18,8 @@ import yaml
 
 from quarto_lite.project import ProjectConfig, read_config
 from quarto_lite.source_files import load_yaml_mapping, read_utf8
-from ibsa_report.release.versions import parse_version
+from ibsa_report.release.versions import ARCHIVE, parse_version
+from ibsa_report.settings import settings_of
 
 CFF = "CITATION.cff"
 ZENODO = ".zenodo.json"
@@ -34,13 +36,32 @@ class Citation:
     authors: tuple[str, ...]
     version: str
     date: str  # YYYY-MM-DD, the release date
-    url: str
-    repository: str
+    url: str  # the site's address, ending in "/"; "" until a real one is set
+    repository: str  # "" until a real one is set
+    doi: str = ""  # CITATION.cff's doi, e.g. 10.5281/zenodo.123
 
     @property
     def year(self) -> str:
         """Return the year of release ('n.d.' when there is no date)."""
         return self.date[:4] if self.date else "n.d."
+
+    def pinned(self, page: str = "") -> str:
+        """Return the address of page (site-relative, '' for the landing page) in this version's archive, or ""."""
+        return f"{self.url}{ARCHIVE}/{self.version}/{latest_path(page)}" if self.url else ""
+
+    def latest(self, page: str = "") -> str:
+        """Return the address of page in the latest version, or "" when no site address is set."""
+        return f"{self.url}{latest_path(page)}" if self.url else ""
+
+    @property
+    def doi_url(self) -> str:
+        """Return the DOI as an address (https://doi.org/...), or ""."""
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+def latest_path(page: str) -> str:
+    """Return a page's path as its address names it: index.html is its folder."""
+    return page.removesuffix("index.html") if page == "index.html" or page.endswith("/index.html") else page
 
 
 def read_version(root: Path) -> tuple[str, str]:
@@ -57,8 +78,9 @@ def read_version(root: Path) -> tuple[str, str]:
 def citation_for(config: ProjectConfig) -> Citation:
     """Combine the project's metadata (_quarto.yml) with the version source."""
     version, date = read_version(config.root)
-    repository = str(config.raw.get("website", {}).get("repo-url", ""))
-    return Citation(config.title, tuple(config.authors), version, date, config.site_url, repository)
+    settings = settings_of(config)
+    return Citation(config.title, tuple(config.authors), version, date, settings.site_url, settings.repo_url,
+                    settings.doi)
 
 
 def read_citation(root: Path) -> Citation:
@@ -72,8 +94,11 @@ def _cff_author(name: str) -> dict[str, str]:
 
 
 def cff_document(c: Citation) -> dict[str, Any]:
-    """Return CITATION.cff's content (CFF 1.2.0), with a preferred citation of type report."""
-    return {
+    """Return CITATION.cff's content (CFF 1.2.0), with a preferred citation of type report.
+
+    An address that is not set is left out (CFF wants a URI there, and a placeholder is not one).
+    """
+    document = {
         "cff-version": "1.2.0",
         "message": "If you use this report or its data, please cite this version as below.",
         "title": c.title,
@@ -91,6 +116,14 @@ def cff_document(c: Citation) -> dict[str, Any]:
             "license": CONTENT_LICENCE,
         },
     }
+    for key in ("repository-code", "url"):
+        if not document[key]:
+            del document[key]
+    if not c.url:
+        del document["preferred-citation"]["url"]
+    if c.doi:
+        document["doi"] = document["preferred-citation"]["doi"] = c.doi
+    return document
 
 
 def cff_text(c: Citation) -> str:
@@ -101,12 +134,15 @@ def cff_text(c: Citation) -> str:
 
 def zenodo_document(c: Citation) -> dict[str, Any]:
     """Return .zenodo.json: the metadata Zenodo uses when it archives a GitHub release."""
-    return {
+    document: dict[str, Any] = {
         "title": c.title, "version": c.version, "publication_date": c.date, "upload_type": "publication",
         "publication_type": "report", "creators": [{"name": a} for a in c.authors],
         "license": CONTENT_LICENCE.lower(), "access_right": "open",
         "related_identifiers": [{"identifier": c.url, "relation": "isAlternateIdentifier", "scheme": "url"}],
     }
+    if not c.url:
+        del document["related_identifiers"]
+    return document
 
 
 def zenodo_text(c: Citation) -> str:
@@ -115,9 +151,13 @@ def zenodo_text(c: Citation) -> str:
 
 
 def apa(c: Citation) -> str:
-    """Return an APA (7th edition) reference for a report: Author. (Year). Title (Version X). URL"""
+    """Return an APA (7th edition) reference for a report: Author. (Year). Title (Version X). DOI or URL
+
+    The DOI, when there is one, stands in place of the URL (APA 7); with neither, the reference ends at the version.
+    """
     authors = ", ".join(c.authors[:-1]) + (", & " if len(c.authors) > 1 else "") + c.authors[-1]
-    return f"{authors}. ({c.year}). {c.title} (Version {c.version}). {c.url}"
+    address = c.doi_url or c.url
+    return f"{authors}. ({c.year}). {c.title} (Version {c.version})." + (f" {address}" if address else "")
 
 
 def _bibtex_escape(text: str) -> str:
@@ -131,8 +171,12 @@ def bibtex(c: Citation) -> str:
         "title": _bibtex_escape(c.title),
         "author": " and ".join("{" + _bibtex_escape(a) + "}" for a in c.authors),
         "year": c.year, "number": f"Version {c.version}", "version": c.version,
-        "type": "Report", "institution": _bibtex_escape(" and ".join(c.authors)), "url": c.url,
+        "type": "Report", "institution": _bibtex_escape(" and ".join(c.authors)),
     }
+    if c.url:
+        fields["url"] = c.url
+    if c.doi:
+        fields["doi"] = _bibtex_escape(c.doi)
     if c.date:
         fields["date"] = c.date
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())

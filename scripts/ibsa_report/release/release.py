@@ -16,6 +16,7 @@ from ibsa_report.release.citation import CFF, ZENODO, Citation, apa, citation_fo
 from quarto_lite.project import CONFIG, read_config
 from ibsa_report.evidence.validate import InvalidData, require_valid
 from ibsa_report.release.versions import ARCHIVE, freeze, parse_version
+from ibsa_report.settings import release_problem
 from ibsa_report.sources import SITE
 from ibsa_report.release.git import git, git_maybe
 from ibsa_report.staging import project_lock
@@ -52,7 +53,8 @@ def check(root: Path, version: str, *, use_git: bool) -> Citation:
     except ValueError as exc:
         raise ReleaseError(str(exc)) from exc
     try:
-        current = citation_for(read_config(root))
+        config = read_config(root)
+        current = citation_for(config)
     except ValueError as exc:  # _quarto.yml cannot be read, or CITATION.cff's version is not X.Y.Z
         raise ReleaseError(str(exc)) from exc
     if new <= parse_version(current.version):
@@ -60,6 +62,9 @@ def check(root: Path, version: str, *, use_git: bool) -> Citation:
     if not changelog_has(root, version):
         raise ReleaseError(f"{CHANGELOG} has no entry for {version}: add a '## [{version}]' section saying what "
                            "changed (and any corrected figures under 'Corrections'), then run again")
+    missing = release_problem(config)  # a release is cited by its address: never a placeholder's
+    if missing:
+        raise ReleaseError(missing)
     if use_git:
         check_git(root, version)
     if (root / SITE / ARCHIVE / version).exists():
@@ -93,7 +98,7 @@ def check_git(root: Path, version: str) -> None:
 def set_version(root: Path, version: str, date: str) -> None:
     """Write version and date into CITATION.cff, then every file that repeats them."""
     old = citation_for(read_config(root))
-    c = Citation(old.title, old.authors, version, date, old.url, old.repository)
+    c = Citation(old.title, old.authors, version, date, old.url, old.repository, old.doi)
     (root / CFF).write_text(cff_text(c), encoding="utf-8")
     (root / ZENODO).write_text(zenodo_text(c), encoding="utf-8")
     _replace(root / PYPROJECT, r'^version = "[^"]*"', f'version = "{version}"')

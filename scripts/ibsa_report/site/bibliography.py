@@ -8,8 +8,11 @@ Markdown, whose metadata block then holds the references). CSL-JSON would not do
 loses item types (``post-weblog``, ``speech``) and container titles of web pages.
 
 Unconfirmed details (the word ``unknown`` in the registry) are left out of the entry, never guessed.
-The one exception is an unknown title, which becomes the literal ``[title unknown]`` so that the
-entry can still be recognised in the reference list.
+An unknown title becomes a bracketed description, APA's convention for an untitled work, built from the
+registry row: the first sentence of its ``note`` (else what its ``csl_type`` names) and "bibliographic
+details not confirmed"; its short form (``title-short``, which the in-text citation of a work without
+an author shows) names the type: "[Journal article; details not confirmed]". A bracketed title is kept
+as written (``[…]{.nocase}``): Chicago's title case would otherwise make it "[Journal Article; …]".
 
 Pandoc reads every string of a YAML bibliography as Markdown (as it reads a metadata block), so the
 file holds each text escaped (``fmt.escape_markdown``): a title with HTML, a link, ``$…$`` or ``@key``
@@ -30,7 +33,14 @@ from ibsa_report.report.fmt import escape_markdown, web_address
 
 SOURCES = Path("data") / "sources.csv"
 UNKNOWN = "unknown"
-UNKNOWN_TITLE = "[title unknown]"
+NOT_CONFIRMED = "bibliographic details not confirmed"
+SHORT_NOT_CONFIRMED = "details not confirmed"
+# What a CSL item type is called in a description of an untitled work (other types: "Source").
+TYPE_NAMES = {"article-journal": "Journal article", "report": "Report", "post-weblog": "Blog post",
+              "webpage": "Web page", "speech": "Speech", "book": "Book", "chapter": "Book chapter",
+              "legislation": "Legislation", "bill": "Bill", "dataset": "Dataset", "document": "Document"}
+FIRST_SENTENCE = re.compile(r"^(.+?)[.!?](?:\s+(?=[A-Z(\"'])|$)", re.S)
+DESCRIBED = ("title", "title-short")  # CSL variables whose bracketed value citeproc must not title-case
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 # Registry column -> CSL-JSON variable, for the plain text fields copied as they are.
@@ -47,7 +57,7 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     """Return CSL-JSON items for the registry rows, sorted by id; unknown details are omitted.
 
     A missing value (NA, empty, or the word 'unknown') is left out of the item, except the title:
-    an unknown title becomes the literal "[title unknown]" so the entry stays recognisable.
+    an unknown title becomes a bracketed description of the work (described_title).
     """
     items = [_item(row) for row in sources.to_dict(orient="records")]
     return sorted(items, key=lambda item: item["id"])
@@ -58,10 +68,27 @@ VERBATIM = ("id", "type", "URL")  # CSL variables pandoc does not read as Markdo
 
 def bibliography_text(items: list[dict[str, Any]]) -> str:
     """Return CSL YAML items as a YAML metadata block holding ``references``, every text escaped for Markdown."""
-    escaped = [{key: value if key in VERBATIM else markdown_values(value) for key, value in item.items()}
-               for item in items]
+    escaped = [{key: value if key in VERBATIM else described(value) if key in DESCRIBED else markdown_values(value)
+                for key, value in item.items()} for item in items]
     body = yaml.safe_dump({"references": escaped}, allow_unicode=True, sort_keys=True, width=1_000_000)
     return "---\n" + body + "---\n"
+
+
+def described(title: str) -> str:
+    """Escape a title for Markdown; a bracketed one (a description) in a nocase span, so citeproc keeps its case."""
+    text = escape_markdown(title)
+    return f"[{text}]{{.nocase}}" if title.startswith("[") and title.endswith("]") else text
+
+
+def described_title(csl_type: str | None, note: str | None) -> tuple[str, str]:
+    """Describe a work whose title is unknown, from its registry row: (title, title-short), both in brackets.
+
+    The title is the note's first sentence (what the work is), else the type's name; the short form names the type.
+    """
+    kind = TYPE_NAMES.get(csl_type or "", "Source")
+    first = FIRST_SENTENCE.match(note.strip()) if note else None
+    what = (first.group(1) if first else (note or "").strip().rstrip(".")) or kind
+    return f"[{what}; {NOT_CONFIRMED}]", f"[{kind}; {SHORT_NOT_CONFIRMED}]"
 
 
 def markdown_values(value: Any) -> Any:
@@ -93,7 +120,12 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
     source_id = _known(row.get("source_id"))
     if source_id is None:
         raise ValueError("a source has no source_id")
-    item: dict[str, Any] = {"id": source_id, "title": _known(row.get("title")) or UNKNOWN_TITLE}
+    title = _known(row.get("title"))
+    item: dict[str, Any] = {"id": source_id}
+    if title is None:
+        item["title"], item["title-short"] = described_title(_known(row.get("csl_type")), _known(row.get("note")))
+    else:
+        item["title"] = title
     for column, variable in _TEXT_FIELDS.items():
         value = _known(row.get(column))
         if value is not None:

@@ -12,9 +12,14 @@ CITE_START, CITE_END = "<!--cite-this-->", "<!--/cite-this-->"
 BIB = "downloads/citation.bib"
 
 
-def cite_html(c: Citation, to_root: str) -> str:
-    """Render the block: APA and BibTeX for this version, each with a copy button."""
-    html = template_env().get_template("cite.html").render(c=c, apa=apa(c), bibtex=bibtex(c).strip(), root=to_root)
+def cite_html(c: Citation, to_root: str, page: str = "index.html") -> str:
+    """Render the block for a page (site-relative): APA and BibTeX for this version, each with a copy button,
+    the page's address in this version's archive next to the latest, and the DOI when CITATION.cff has one.
+
+    Without a site address the block says the address is not yet published (and no address is copied).
+    """
+    html = template_env().get_template("cite.html").render(
+        c=c, apa=apa(c), bibtex=bibtex(c).strip(), root=to_root, pinned=c.pinned(page), latest=c.latest(page))
     return CITE_START + html.strip() + CITE_END
 
 
@@ -33,7 +38,7 @@ def place_block(html: str, block: str) -> str:
 def add_cite_blocks(pages: list[Path], site: Path, c: Citation) -> None:
     """Give every page the block, with links relative to the page."""
     for page in pages:
-        block = cite_html(c, relative_root(site, page.parent))
+        block = cite_html(c, relative_root(site, page.parent), page.relative_to(site).as_posix())
         page.write_text(place_block(page.read_text(encoding="utf-8"), block), encoding="utf-8")
 
 

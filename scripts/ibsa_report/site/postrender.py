@@ -2,7 +2,8 @@
 
 1. downloads: the charts' CSVs and the dataset zip; the charts' static pictures (site/chart_images.py) and
    the pages' preview images (site/previews.py);
-2. citation: downloads/citation.bib and the "Cite this" block on every page;
+2. citation: downloads/citation.bib and the "Cite this" block on every page; on Quarto's pages, its
+   citation_* tags escaped once (site/scholar_meta.py: Quarto 1.7.34 escapes them twice);
 3. versions: archived copies carried forward (Pages branch first, then the previous _site/, then any
    _site.old-* a crashed build left), versions.json and the version switcher on every page;
 4. each chart's downloads/<id>.metadata.json, the dataset zip's README.md listing the charts'
@@ -30,6 +31,7 @@ from ibsa_report.site.chart_images import publish_pictures, read_records
 from ibsa_report.site.downloads import DATASET_ZIP, add_readme, publish_downloads
 from ibsa_report.site.previews import add_previews
 from ibsa_report.site.safety_band import add_bands, quick_exit_address
+from ibsa_report.site.scholar_meta import fix_pages
 from ibsa_report.report.chart import charts_mode
 from ibsa_report.site.step import run_step
 from ibsa_report.sources import SITE, downloads_dir
@@ -49,6 +51,7 @@ def postrender(root: Path, out: Path) -> None:
     citation = read_citation(root)
     write_bib(out, citation)
     add_cite_blocks(live, out, citation)
+    fix_pages(live + not_found)  # Quarto's citation_* tags, escaped twice ("victims&#039;"), escaped once
     carry_archives(archive_sources(root, out), out)
     versions.publish_index(out, citation.version)
     # The charts' pictures (downloads/<id>.png, .svg) must be drawn before this point.

@@ -3,7 +3,7 @@
 Each live page names `og/<id>.png` of its main (first) chart; a page without a chart names the landing page's
 main chart (the embed pages, written later by site/embed.py, name their own chart's). The address is absolute
 when `website.site-url` (or SITE_URL) is a real address, and relative to the page while it is a placeholder on
-a reserved host (example.org, *.example, *.test, *.invalid, localhost): a relative og:image is not what the
+a reserved host (example.org, *.example, *.test, *.invalid, localhost) or unset (settings.is_real_address): a relative og:image is not what the
 Open Graph protocol asks for, but it points at the right file wherever the site is served. The image's size
 is read from its PNG header.
 """
@@ -14,15 +14,13 @@ import html
 import re
 import struct
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
 from ibsa_report.site.chart_images import OG_DIR
+from ibsa_report.settings import is_real_address
 from ibsa_report.site_checks import CHART_FIGURE
 
 OLD_TAGS = re.compile(r'<meta (?:property="og:image[^"]*"|name="twitter:(?:card|image[^"]*)") content="[^"]*">\n?')
 HEAD_END = re.compile(r"</head>", re.IGNORECASE)
-RESERVED_HOSTS = ("example.org", "example.com", "example.net", "localhost")
-RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -34,15 +32,6 @@ def png_size(path: Path) -> tuple[int, int]:
         raise ValueError(f"{path}: not a PNG file")
     width, height = struct.unpack(">II", head[16:24])
     return width, height
-
-
-def is_real_address(site_url: str) -> bool:
-    """Tell whether site_url is a real http(s) address, not empty or a placeholder on a reserved host."""
-    parts = urlsplit(site_url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    return not (host in RESERVED_HOSTS or host.endswith(tuple("." + h for h in RESERVED_HOSTS)) or host.endswith(RESERVED_TLDS))
 
 
 def main_chart(text: str) -> str | None:
