@@ -42,6 +42,7 @@ class ProjectConfig:
     authors: list[str]
     execute: dict[str, Any]
     raw: dict[str, Any]
+    nav_title: str = ""  # the header's title: website.navbar.title, else website.title ("" for none)
 
     def option_list(self, *keys: str) -> list[str]:
         """Return an option that _quarto.yml may give as one value or a list, always as a list of strings.
@@ -81,6 +82,15 @@ def nav_page(item: Any, where: str = CONFIG) -> Page:
     if not isinstance(item, dict) or "href" not in item:
         raise ValueError(f"{where}: a navigation item has no href: {item!r}")
     return Page(str(item["href"]), str(item.get("text", item["href"])))
+
+
+def navbar_title(site: dict[str, Any]) -> str:
+    """Return the header's title as Quarto shows it: website.navbar.title, else website.title; "" when it is false."""
+    navbar = site.get("navbar")
+    title = navbar.get("title", True) if isinstance(navbar, dict) else True
+    if title is False:
+        return ""
+    return title if isinstance(title, str) else str(site.get("title", ""))
 
 
 def _nav_items(items: Any, keys: tuple[str, ...], lines: dict[NodePath, int]) -> list[tuple[Any, str]]:
@@ -123,4 +133,5 @@ def read_config(root: Path) -> ProjectConfig:
         authors=[a["name"] if isinstance(a, dict) else str(a) for a in raw.get("author", [])],
         execute=dict(raw.get("execute", {})),
         raw=raw,
+        nav_title=navbar_title(site),
     )
