@@ -9,7 +9,6 @@ document.addEventListener("DOMContentLoaded", () => {
   button.addEventListener("click", () => {
     const open = button.getAttribute("aria-expanded") !== "true";
     button.setAttribute("aria-expanded", String(open));
-    menu.classList.toggle("open", open);
-    if (open) menu.querySelector("a, input")?.focus();
+    menu.classList.toggle("open", open);  // focus stays on the button (a disclosure), no keyboard pops up
   });
 });
