@@ -50,6 +50,7 @@ PROJECT_OPTIONS: dict[str, Any] = {
     "website.open-graph": {True, False},
     "website.twitter-card": {True, False},
     "website.page-footer.*": ANY,
+    "website.navbar.title": ANY,        # the header's title (website.title when unset)
     "website.navbar.left": ANY,
     "lang": ANY,
     "report.*": ANY,                    # the report's own settings (contact, funding, quick exit), read by its pages

@@ -50,6 +50,7 @@ class SiteInfo:
     open_graph: bool
     twitter_card: bool
     search: bool = True
+    nav_title: str = ""  # the header's title (website.navbar.title, else website.title)
 
 
 Progress = Callable[[str, float], None]  # told each page's source and the seconds it took
@@ -128,7 +129,7 @@ def site_info(config: ProjectConfig, include: Markup = Markup("")) -> SiteInfo:
     return SiteInfo(config.title, config.lang, config.pages, c.version, c.date, apa(c), include,
                     str(website.get("favicon", "")), scholar_tags(c) if config.raw.get("google-scholar") else [],
                     config.footer, config.option_list("format", "html", "css"), html.get("toc") is True,
-                    website.get("open-graph") is True, website.get("twitter-card") is True)
+                    website.get("open-graph") is True, website.get("twitter-card") is True, nav_title=config.nav_title)
 
 
 def html_options(config: ProjectConfig) -> dict[str, Any]:

@@ -42,6 +42,7 @@ class ProjectConfig:
     authors: list[str]
     execute: dict[str, Any]
     raw: dict[str, Any]
+    nav_title: str = ""  # the header's title: website.navbar.title, else website.title ("" for none)
 
     def rendered_pages(self) -> list[Page]:
         """Return every page to render: the navbar's, the footer's, then those project.render names (globs).
@@ -119,6 +120,15 @@ def nav_page(item: Any, where: str = CONFIG) -> Page:
     return Page(str(item["href"]), str(item.get("text", item["href"])))
 
 
+def navbar_title(site: dict[str, Any]) -> str:
+    """Return the header's title as Quarto shows it: website.navbar.title, else website.title; "" when it is false."""
+    navbar = site.get("navbar")
+    title = navbar.get("title", True) if isinstance(navbar, dict) else True
+    if title is False:
+        return ""
+    return title if isinstance(title, str) else str(site.get("title", ""))
+
+
 def _nav_items(items: Any, keys: tuple[str, ...], lines: dict[NodePath, int]) -> list[tuple[Any, str]]:
     """Pair each item of a navigation list with where it is (file, line, key and index)."""
     dotted = ".".join(keys)
@@ -159,4 +169,5 @@ def read_config(root: Path) -> ProjectConfig:
         authors=[a["name"] if isinstance(a, dict) else str(a) for a in raw.get("author", [])],
         execute=dict(raw.get("execute", {})),
         raw=raw,
+        nav_title=navbar_title(site),
     )

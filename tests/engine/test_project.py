@@ -69,3 +69,16 @@ def test_an_unreadable_quarto_yml_is_one_line_with_its_line(tmp_path, content, m
     with pytest.raises(ValueError) as caught:
         read_config(tmp_path)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("navbar_title", "expected"), [
+    ("", "The whole long title"),                          # unset: the site's title, as Quarto does
+    ("    title: Short\n", "Short"),
+    ("    title: false\n", ""),                           # Quarto shows no title then
+])
+def test_the_header_title_is_navbar_title_else_the_site_title(tmp_path: Path, navbar_title: str, expected: str) -> None:
+    (tmp_path / "index.qmd").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text("website:\n  title: The whole long title\n  navbar:\n" + navbar_title
+                                          + "    left:\n      - index.qmd\n", encoding="utf-8")
+    config = read_config(tmp_path)
+    assert (config.nav_title, config.title) == (expected, "The whole long title")
