@@ -102,7 +102,9 @@ def response_text(name: str, fig: RoundFigures) -> str:
         data = "limited data" if provided == "limited" else "data"
         return f"{name} provided {data} in answer to {asked}, and {who} included them in its analysis ({where}) {cite(rnd)}."
     if provided == "no":
-        said = f"{name} did not respond to {asked}: {who} lists it as providing no data ({where}) {cite(rnd)}."
+        # The source's table says "Data provided? No", nothing more: "did not respond" would be an inference.
+        said = (f"{who}'s table of the answers to its freedom of information request for the intimate image offences "
+                f"recorded from {period(rnd)} lists {name} as providing no data ({where}) {cite(rnd)}.")
     else:
         said = (f"{name} provided limited data in answer to {asked}, and {who} did not include them in its "
                 f"analysis ({where}) {cite(rnd)}.")
