@@ -70,6 +70,7 @@ class Settings:
     funding: str  # "" = not stated
     licences: tuple[str, ...]  # CITATION.cff's license: the code's, then the data's and text's
     doi: str  # CITATION.cff's doi, without https://doi.org/
+    quick_exit: str  # report.quick-exit as written ("" when missing): the neutral site Quick exit leaves to
 
 
 def _text(mapping: Any, key: str) -> str:
@@ -100,6 +101,7 @@ def settings_of(config: ProjectConfig) -> Settings:
         funding=_text(report, "funding"),
         licences=tuple(str(x) for x in ([licences] if isinstance(licences, str) else licences)),
         doi=re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", _text(cff, "doi"), flags=re.I),
+        quick_exit=_text(report, "quick-exit"),
     )
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from quarto_lite.project import CONFIG, read_config, relative_root
+from quarto_lite.project import CONFIG, relative_root
 
 from ibsa_report.report.fmt import web_address
+from ibsa_report.settings import read_settings
 from ibsa_report.templating import template_env
 
 BAND_START, BAND_END = "<!--safety-band-->", "<!--/safety-band-->"
@@ -31,9 +32,8 @@ OLD_BAND = re.compile(re.escape(BAND_START) + ".*?" + re.escape(BAND_END) + "\n?
 
 def quick_exit_address(root: Path) -> str:
     """Return report.quick-exit from _quarto.yml, a web address; raise ValueError naming the key otherwise."""
-    report = read_config(root).raw.get("report")
-    address = report.get("quick-exit") if isinstance(report, dict) else None
-    if not isinstance(address, str) or not address.strip():
+    address = read_settings(root).quick_exit
+    if not address:
         raise ValueError(f"{CONFIG}: report.quick-exit: not set (the neutral site Quick exit leaves to)")
     try:
         return web_address(address)
