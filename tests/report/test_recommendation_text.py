@@ -293,7 +293,7 @@ def test_inline_helpers_return_markdown(ev: Evidence) -> None:
 
 
 def test_unknown_recommendation_is_a_clear_error(ev: Evidence) -> None:
-    with pytest.raises(KeyError, match="no recommendation 'nope' in data/recommendations.csv"):
+    with pytest.raises(KeyError, match="no row with rec_id 'nope' in data/recommendations.csv"):
         rt.recommendation(ev, "nope")
 
 

@@ -27,3 +27,11 @@ def load(start: Path | None = None) -> Evidence:
     """Validate data/ of the project at or above start and return its tables; raise if invalid."""
     root = find_root(start)
     return Evidence(root, require_valid(root, "the chapters cannot run").tables)
+
+
+def row(ev: Evidence, table: str, column: str, key: str) -> pd.Series:
+    """Return the row of data/<table>.csv whose column is key; raise KeyError naming the table and key if none is."""
+    rows = ev[table].set_index(column, drop=False)
+    if key not in rows.index:
+        raise KeyError(f"no row with {column} {key!r} in data/{table}.csv")
+    return rows.loc[key]

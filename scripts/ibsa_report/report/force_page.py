@@ -15,6 +15,7 @@ import yaml
 from IPython.display import Markdown
 
 from ibsa_report.analysis import figures, overdispersion, stats
+from ibsa_report.evidence import frames
 from ibsa_report.evidence.frames import Evidence
 from ibsa_report.report import fmt
 from ibsa_report.report.charts import level_label
@@ -50,11 +51,8 @@ class RoundFigures:
 
 
 def force(ev: Evidence, force_id: str) -> pd.Series:
-    """Return a force's row of data/forces.csv; ValueError naming the id if there is none."""
-    forces = ev["forces"].set_index("force_id", drop=False)
-    if force_id not in forces.index:
-        raise ValueError(f"data/forces.csv: no force with force_id {force_id!r}")
-    return forces.loc[force_id]
+    """Return a force's row of data/forces.csv; KeyError naming the id if there is none."""
+    return frames.row(ev, "forces", "force_id", force_id)
 
 
 def rounds(ev: Evidence) -> pd.DataFrame:

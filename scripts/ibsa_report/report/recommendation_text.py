@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from ibsa_report.report import fmt
+from ibsa_report.evidence import frames
 from ibsa_report.evidence.frames import Evidence
 from ibsa_report.analysis.figures import STATUS_WORDS, names
 from ibsa_report.evidence.loading import id_list
@@ -55,10 +56,7 @@ def cite(*source_ids: str) -> Markdown:
 
 def recommendation(ev: Evidence, rec_id: str) -> pd.Series:
     """Return one recommendation by id; raise KeyError naming the id if there is none."""
-    recs = ev["recommendations"].set_index("rec_id", drop=False)
-    if rec_id not in recs.index:
-        raise KeyError(f"no recommendation {rec_id!r} in data/recommendations.csv")
-    return recs.loc[rec_id]
+    return frames.row(ev, "recommendations", "rec_id", rec_id)
 
 
 def area_counts(ev: Evidence) -> pd.Series:
