@@ -148,6 +148,7 @@ def test_a_stub_holds_the_name_as_its_title_and_one_call(tmp_path: Path) -> None
     assert plain_text(front["title"]) == " ".join(HOSTILE.split())
     assert "<" not in front["title"] and "*" not in front["title"].replace("\\*", "")
     assert text.count("```{python}") == 1 and 'force_page.show(frames.load(), "some-force")' in text
+    assert front["toc"] is False  # the figures come first on a phone, not a one-entry contents list
 
 
 def test_the_pre_render_step_writes_a_stub_per_force_and_removes_stale_ones(tmp_path: Path) -> None:

@@ -253,6 +253,7 @@ def stub(force_id: str, name: str) -> str:
             f"{STUB_MARK}\n"
             f"title: {yaml_text(fmt.one_line(name))}\n"
             f"description: {yaml_text(DESCRIPTION)}\n"
+            "toc: false\n"  # one section per round: the figures, not a contents list, come first on a phone
             "---\n\n"
             "```{python}\n"
             "#| label: cell-force-page\n"
