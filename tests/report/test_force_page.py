@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -175,8 +176,16 @@ def test_a_force_id_that_is_not_a_page_name_stops_the_step(tmp_path: Path, monke
             return pd.DataFrame({"force_id": ["ok", "../evil"], "name": ["A", "B"]})
 
     monkeypatch.setattr(prepare, "load", lambda root: Frames())
+    (tmp_path / "forces").mkdir()
+    (tmp_path / "forces" / "index.qmd").write_text("---\ntitle: Police forces\n---\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"^data/forces.csv:3:force_id: not a page name \(found '../evil'"):
         write_force_pages(tmp_path)
+
+
+def test_a_project_without_the_force_index_gets_no_force_pages(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "_quarto.yml", tmp_path / "_quarto.yml")
+    assert write_force_pages(tmp_path) == [] and not (tmp_path / "forces").exists()
 
 
 # A new FOI round ----------------------------------------------------------------------------------
