@@ -7,6 +7,7 @@ the local server and records (and aborts) any other. PageLog records what a page
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
+from ibsa_report.analysis import figures
 from ibsa_report.dev.browser import launch, missing_browser
+from ibsa_report.evidence import frames
 from ibsa_report.sources import SITE
 from quarto_lite.project import read_config
+ROOT = Path(__file__).resolve().parent.parent  # the project (conftest imports this module, so not from there)
 from ibsa_report.dev.serve import serve, site_pages
 
 
@@ -46,13 +50,56 @@ class ServedSite:
     base: str
 
     @property
-    def pages(self) -> list[str]:
+    def every_page(self) -> list[str]:
         """Return every .html file in the site (walked, not listed), relative to its root."""
         return site_pages(self.root)
+
+    @property
+    def pages(self) -> list[str]:
+        """Return the pages the site-wide browser checks visit: every page, but one force page per kind of force.
+
+        The force pages are one template filled from data/ (and each chart of theirs has an embed page):
+        tests/test_force_pages.py visits every one of them; the site-wide checks (axe, policy, downloads,
+        touch, toolbar) visit one force of each kind (see representative_forces) with its embed pages.
+        """
+        kept = representative_forces(self.root)
+        return [page for page in self.every_page if force_of(page) in (None, *kept)]
 
     def url(self, page: str) -> str:
         """Return the address of a page of the site."""
         return self.base + page
+
+
+FORCE_PAGE = re.compile(r"^(?:v/[^/]+/)?forces/(?P<id>[a-z0-9-]+)\.html$|^embed/chart-force-(?P<chart>[a-z0-9-]+)\.html$")
+
+
+def force_of(page: str) -> str | None:
+    """Return the force a force page or a force chart's embed page is about (the chart's id starts with it), else None."""
+    match = FORCE_PAGE.match(page)
+    if match is None or match["id"] == "index":
+        return None
+    return match["id"] or match["chart"]
+
+
+def representative_forces(site: Path) -> tuple[str, ...]:
+    """Return one force per kind (its latest FOI answer, and for an included force where it lies against the limits).
+
+    For an embed page the chart id (chart-force-<force-id>-<round-id>) stands for the force: it is kept when it
+    starts with a kept force's id followed by "-".
+    """
+    ev = frames.load(ROOT)
+    rnd = figures.latest_round(ev)
+    responses = ev["foi_responses"].query("round_id == @rnd.round_id").set_index("force_id")
+    counts = figures.force_counts(ev, rnd["round_id"]).set_index("force_id")
+    widest = [c for c in counts.columns if c.startswith("adjusted_position_")][-1]
+    kinds: dict[tuple[str, ...], str] = {}
+    for force_id in ev["forces"]["force_id"]:
+        answer = responses.loc[force_id] if force_id in responses.index else None
+        kind = ("not asked",) if answer is None else (str(answer["data_provided"]), str(answer["included"]),
+                                                       str(counts.loc[force_id, widest]) if force_id in counts.index else "")
+        kinds.setdefault(kind, force_id)
+    ids = tuple(kinds.values())
+    return ids + tuple(f"{i}-{rnd_id}" for i in ids for rnd_id in ev["foi_rounds"]["round_id"])
 
 
 @dataclass

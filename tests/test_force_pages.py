@@ -13,7 +13,7 @@ from ibsa_report.analysis import stats
 from ibsa_report.report import fmt
 from quarto_lite.project import read_config
 
-from browser_session import RequestLog, ServedSite, open_tab
+from browser_session import RequestLog, ServedSite, force_of, open_tab
 from conftest import ROOT
 from link_check import EXTERNAL, LINKS, BuiltSite
 
@@ -107,3 +107,13 @@ def test_the_chapter_s_tables_and_chart_data_link_each_force_to_its_page(served_
             links = table.select("tbody a")
             assert links and all(a["href"].startswith("../forces/") for a in links), table.get_text()[:80]
             assert all(site.problem(page, a["href"]) is None for a in links)
+
+
+def test_the_site_wide_checks_visit_every_other_page_and_a_force_of_each_kind(served_site: ServedSite) -> None:
+    sample, every = served_site.pages, served_site.every_page
+    assert [p for p in every if force_of(p) is None] == [p for p in sample if force_of(p) is None]
+    kinds = {(r["data_provided"], r["included"]) for r in rows("foi_responses.csv")}
+    kept = {p.removeprefix("forces/").removesuffix(".html") for p in sample if p.startswith("forces/")} - {"index"}
+    answers = {r["force_id"]: (r["data_provided"], r["included"]) for r in rows("foi_responses.csv")}
+    assert {answers[f] for f in kept} == kinds  # every kind of answer is visited
+    assert len(kept) < len(rows("forces.csv"))  # and not every force page (this file visits those)
