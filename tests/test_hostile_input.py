@@ -180,8 +180,10 @@ def without_payloads(shown: list[str], payloads: dict[str, list[str]]) -> tuple[
 
 
 def single_stops(words: list[str]) -> list[str]:
-    """Fold runs of full stops to one."""
-    return [w for i, w in enumerate(words) if not (w == "." and i and words[i - 1] == ".")]
+    """Fold runs of full stops to one, and drop a full stop before ";" or "," (citeproc drops a field's own
+    final stop before its delimiter, so a note that stops being last shows it)."""
+    return [w for i, w in enumerate(words)
+            if not (w == "." and ((i and words[i - 1] == ".") or words[i + 1:i + 2] in ([";"], [","])))]
 
 
 def differences(before: PageView, after: PageView, payloads: dict[str, list[str]]) -> tuple[list[str], set[str]]:
