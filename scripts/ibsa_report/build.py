@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,12 @@ from ibsa_report.release.manifest import ArchiveAltered
 from ibsa_report.site.picture_browser import (PICTURES_VARIABLE, PicturesRequired, find_chromium, no_browser_line,
                                               pictures_required, require_browser)
 from ibsa_report.settings import address_line
+from ibsa_report import site_stamp
 from ibsa_report.site_checks import check_charts
-from ibsa_report.sources import SITE
+from ibsa_report.site_stamp import inputs_digest
+from ibsa_report.page_inputs import page_cache
+from ibsa_report.site.picture_cache import FRESH
+from ibsa_report.sources import DOWNLOADS_DIR, SITE
 from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
 
 
@@ -43,6 +47,7 @@ class BuildResult:
     engine: str
     site: Path
     pages: int
+    rebuilt: bool = True  # False: _site/ was already what this build would write
 
 
 def choose_engine(requested: str) -> str:
@@ -54,20 +59,22 @@ def choose_engine(requested: str) -> str:
     return requested
 
 
-def build_site(root: Path, engine: str = "auto", progress: Progress | None = None) -> BuildResult:
+def build_site(root: Path, engine: str = "auto", progress: Progress | None = None, *,
+               fresh: bool = False) -> BuildResult:
     """Validate, render and publish the project's site into root/_site atomically, one build at a time.
 
     progress, if given, is told each page and its seconds (by the built-in engine; Quarto keeps its own).
+    fresh: render every page again, reading nothing from the page cache (the built-in engine's).
     """
     try:
         with project_lock(root):
-            return build_locked(root, engine, progress)
+            return build_locked(root, engine, progress, fresh=fresh)
     except BuildBusy as exc:
         raise BuildError(str(exc)) from exc
 
 
 def build_locked(root: Path, engine: str = "auto", progress: Progress | None = None, *,
-                 require_pictures: bool = False) -> BuildResult:
+                 require_pictures: bool = False, fresh: bool = False) -> BuildResult:
     """Build as build_site does, the caller holding the project's lock (a release holds it throughout).
 
     require_pictures (a release), like CI=true, makes a missing browser for the charts' pictures an error.
@@ -88,19 +95,25 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         print(no_address, file=sys.stderr)
 
     recover_leftovers(root)
+    key = inputs_digest(config, chosen, f"{find_chromium()} {require_pictures or pictures_required()}")
+    if chosen == "builtin" and not fresh and site_stamp.is_up_to_date(config, key):
+        return BuildResult(chosen, root / SITE, len(config.rendered_pages()), rebuilt=False)
     try:
         check_archives(archive_sources(root))
     except ArchiveAltered as exc:
         raise BuildError(str(exc)) from exc
     area = staging_area(root)
     try:
-        with downloads_for(area), pictures_setting(require_pictures):
+        with downloads_for(area), pictures_setting(require_pictures), fresh_setting(fresh):
             if chosen == "quarto":
                 render_with_quarto(root, area.site, os.environ.get("SITE_URL"))
             else:
-                render_project(config, area.site, progress)
+                render_project(config, area.site, progress, cache=page_cache(config, fresh=fresh),
+                               collect={DOWNLOADS_DIR: area.downloads})
         check_charts(config, area.site)
         swap_into_place(area.site, root / SITE)
+        if chosen == "builtin":
+            site_stamp.record(config, key)
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -122,18 +135,28 @@ def check_browser(require_pictures: bool) -> None:
 
 
 @contextmanager
-def pictures_setting(required: bool) -> Iterator[None]:
-    """Tell the post-render step (IBSA_PICTURES=required) that the pictures are required, while it runs."""
-    before = os.environ.get(PICTURES_VARIABLE)
-    if required:
-        os.environ[PICTURES_VARIABLE] = "required"
+def environment(name: str, value: str | None) -> Iterator[None]:
+    """Set an environment variable while the block runs (None: leave it as it is), then put it back."""
+    before = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop(PICTURES_VARIABLE, None)
+            os.environ.pop(name, None)
         else:
-            os.environ[PICTURES_VARIABLE] = before
+            os.environ[name] = before
+
+
+def pictures_setting(required: bool) -> AbstractContextManager[None]:
+    """Tell the post-render step (IBSA_PICTURES=required) that the pictures are required, while it runs."""
+    return environment(PICTURES_VARIABLE, "required" if required else None)
+
+
+def fresh_setting(fresh: bool) -> AbstractContextManager[None]:
+    """Tell the post-render step (IBSA_FRESH=1) to draw every picture again, while it runs."""
+    return environment(FRESH, "1" if fresh else None)
 
 
 def failure_message(root: Path, staging: Path, exc: BaseException) -> str:

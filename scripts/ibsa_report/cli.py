@@ -71,12 +71,14 @@ def validate(project: Path, fmt: str) -> None:
 @cli.command()
 @click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
               help="auto: Quarto if it is on the PATH, else the built-in engine.")
+@click.option("--fresh", is_flag=True, help="Run and render every page again, ignoring the page cache.")
 @click.pass_obj
-def build(project: Path, engine: str) -> None:
+def build(project: Path, engine: str, fresh: bool) -> None:
     """Validate the data, render the site into a staging directory and swap it into _site/.
 
     A failed or interrupted build (Ctrl-C: exit 130) leaves the previous _site/ exactly as it was. On a
-    terminal, the built-in engine also prints each page and its seconds to stderr.
+    terminal, the built-in engine also prints each page and its seconds to stderr. The built-in engine
+    keeps each page in .cache/pages/ and runs again only the pages whose inputs changed (--fresh: all).
 
     Example:
 
@@ -84,7 +86,8 @@ def build(project: Path, engine: str) -> None:
     """
     start = time.perf_counter()
     try:
-        result = build_site(project, engine, progress=_page_progress if _stderr_is_a_terminal() else None)
+        result = build_site(project, engine, progress=_page_progress if _stderr_is_a_terminal() else None,
+                            fresh=fresh)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
@@ -92,6 +95,10 @@ def build(project: Path, engine: str) -> None:
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         click.echo(f"Error: interrupted: the site was not built and the previous {SITE}/ is unchanged", err=True)
         raise SystemExit(INTERRUPTED) from None
+    if not result.rebuilt:
+        click.echo(f"{result.site} is up to date: its {result.pages} pages were built from these sources "
+                   f"({time.perf_counter() - start:.1f} s; --fresh builds it again)")
+        return
     click.echo(f"built {result.pages} pages into {result.site} with the {result.engine} engine "
                f"in {time.perf_counter() - start:.1f} s")
 

@@ -9,9 +9,11 @@ from pathlib import Path
 SITE = "_site"  # the built site, as _quarto.yml's project.output-dir names it (a test checks they agree)
 DOWNLOADS_SOURCE = "_downloads"  # the charts' CSVs when a chapter runs outside a build (in Jupyter, say)
 DOWNLOADS_DIR = "IBSA_DOWNLOADS_DIR"  # environment: where a build's charts write their CSVs instead
+CACHE_DIR = "IBSA_CACHE_DIR"  # environment: the build caches' folder instead of <project>/.cache
+CACHE_SOURCE = ".cache"  # the build caches: pages/, pictures/ (not in git, not copied)
 LOCK = ".build.lock"  # held while a build runs (ibsa_report.staging)
 # What a copy of the project's sources leaves out: builds, environments, caches and the tests.
-NOT_SOURCES = (".git", ".venv", ".quarto", SITE, f"{SITE}.*", ".staging*", LOCK, DOWNLOADS_SOURCE, "_includes", ".archives",
+NOT_SOURCES = (".git", ".venv", ".quarto", CACHE_SOURCE, SITE, f"{SITE}.*", ".staging*", LOCK, DOWNLOADS_SOURCE, "_includes", ".archives",
                "references.yaml", "__pycache__", ".pytest_cache", "*.egg-info", "tests")
 
 
@@ -19,6 +21,11 @@ def copy_sources(root: Path, target: Path) -> Path:
     """Copy the project's sources (pages, data, assets, scripts; no builds or tests) to target."""
     shutil.copytree(root, target, ignore=shutil.ignore_patterns(*NOT_SOURCES))
     return target
+
+
+def cache_dir(root: Path, kind: str) -> Path:
+    """Return the folder of one build cache (pages, pictures): under IBSA_CACHE_DIR, else root/.cache."""
+    return Path(os.environ.get(CACHE_DIR) or root / CACHE_SOURCE) / kind
 
 
 def downloads_dir(root: Path) -> Path:

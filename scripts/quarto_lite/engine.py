@@ -1,7 +1,9 @@
 """The built-in engine: render the Quarto project without Quarto.
 
-For each page listed in _quarto.yml: parse the .qmd, execute its cells with nbclient, render the
-markdown with pandoc (citations, callouts, cross-references), and wrap it in the site template.
+For each page listed in _quarto.yml: parse the .qmd, execute its cells with nbclient (on a pool of
+kernels, each page in a fresh namespace), render the markdown with pandoc (citations, callouts,
+cross-references), and wrap it in the site template; a page whose inputs are unchanged comes from the
+page cache instead.
 Then write the assets, the search index, 404.html and, when a site address is set, sitemap.xml. Output paths match Quarto's.
 """
 
@@ -9,8 +11,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +24,8 @@ from markupsafe import Markup
 from quarto_lite.citation import apa, page_citation, scholar_tags
 from quarto_lite.config_checks import page_problems, project_problems, raise_problems
 from quarto_lite.execute import execute_document
+from quarto_lite.kernel_pool import KernelPool, PageKernel
+from quarto_lite.page_cache import CachedPage, PageCache, tree_digest
 from quarto_lite.page_errors import page_render_error, page_source_error
 from quarto_lite.pandoc_render import Rendered, RenderError, page_metadata, render_markdown
 from quarto_lite.project import Page, ProjectConfig
@@ -56,9 +61,17 @@ class SiteInfo:
 Progress = Callable[[str, float], None]  # told each page's source and the seconds it took
 
 
-def render_project(config: ProjectConfig, out: Path, progress: Progress | None = None) -> list[str]:
+def render_project(config: ProjectConfig, out: Path, progress: Progress | None = None, *,
+                   cache: PageCache | None = None, collect: Mapping[str, Path] | None = None,
+                   workers: int | None = None) -> list[str]:
     """Render every page of the project into out (the navbar's, the footer's and project.render's); return the
-    output paths written. Previous and next link the navbar's pages only."""
+    output paths written. Previous and next link the navbar's pages only.
+
+    Pages run on a pool of kernels (workers of them: one per core unless given), each in a fresh namespace.
+    cache keeps each page's HTML by the hash of its inputs, so an unchanged page is not run again. collect
+    names folders by an environment variable: each page's cells see that variable pointing at a folder of
+    the page's own, whose files are kept with the page in the cache and then copied into the named folder.
+    """
     root = config.root
     raise_problems(project_problems(config))
     run_stage(config, "pre-render", out)
@@ -66,7 +79,19 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
     info = site_info(config, before_body(config))
     env = template_env()
     pages = config.rendered_pages()  # after pre-render, which may write pages (the force pages)
-    rendered = [_render_page(config, page, bibliography, progress=progress) for page in pages]
+    jobs: list[tuple[Page, dict[str, Any]]] = [(page, {}) for page in pages]
+    site_path = urlparse(config.site_url).path or "/"
+    if config.not_found is not None:
+        jobs.append((config.not_found, {"link-prefix": site_path}))
+    inputs = {"execute": config.execute, "lang": config.lang,
+              "bibliography": tree_digest([bibliography], root) if bibliography else ""}
+    run = PageRun(config, bibliography, inputs, cache or PageCache(None), dict(collect or {}), progress)
+    with tempfile.TemporaryDirectory(prefix="quarto-lite-pages-") as scratch:
+        done = KernelPool(workers).map(lambda job, kernel: run.render(job[0], job[1], kernel, Path(scratch)), jobs)
+    for result in done:
+        for name, files in result.files.items():
+            write_files(run.collect[name], files)
+    rendered = [(r.page, r.front, r.body) for r in done[:len(pages)]]
 
     entries: list[dict[str, str]] = []
     for i, (page, front, body) in enumerate(rendered):
@@ -78,9 +103,8 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
 
     written = [p.output for p in pages]
     if config.not_found is not None:
-        site_path = urlparse(config.site_url).path or "/"
-        _, front, body = _render_page(config, config.not_found, bibliography, {"link-prefix": site_path}, progress)
-        context = not_found_context(config, front, body, site_path)
+        last = done[-1]
+        context = not_found_context(config, last.front, last.body, site_path)
         _write(out / config.not_found.output, env.get_template("page.html").render(site=info, page=context))
         written.append(config.not_found.output)
     copy_resources(config, out)
@@ -93,26 +117,71 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
     return written
 
 
-def _render_page(config: ProjectConfig, page: Page, bibliography: Path | None, extra: dict[str, Any] | None = None,
-                 progress: Progress | None = None) -> tuple[Page, dict[str, Any], Rendered]:
-    """Parse, execute and render one page (extra: more metadata for pandoc); tell progress how long it took."""
-    start = time.perf_counter()
-    source = config.root / page.source
-    text = read_utf8(source, page.source)
-    try:
-        doc = parse_qmd(text)
-    except QmdError as exc:
-        raise page_source_error(page.source, exc) from None
-    raise_problems(page_problems(page.source, doc, config.root))
-    markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=config.execute)
-    try:
-        rendered = render_markdown(markdown, bibliography=bibliography, lang=config.lang,
-                                   metadata=page_metadata(doc.front_matter) | (extra or {}))
-    except RenderError as exc:
-        raise page_render_error(page.source, text, exc) from None
-    if progress is not None:
-        progress(page.source, time.perf_counter() - start)
-    return page, doc.front_matter, rendered
+@dataclass(frozen=True)
+class PageResult:
+    """One rendered page: its front matter, its HTML, and the files its cells wrote (by collect's names)."""
+
+    page: Page
+    front: dict[str, Any]
+    body: Rendered
+    files: dict[str, dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class PageRun:
+    """What every page of one render shares."""
+
+    config: ProjectConfig
+    bibliography: Path | None
+    inputs: dict[str, Any]
+    cache: PageCache
+    collect: dict[str, Path]
+    progress: Progress | None
+
+    def render(self, page: Page, extra: dict[str, Any], kernel: PageKernel, scratch: Path) -> PageResult:
+        """Parse, execute and render one page (extra: more metadata for pandoc), or take it from the cache."""
+        start = time.perf_counter()
+        source = self.config.root / page.source
+        text = read_utf8(source, page.source)
+        try:
+            doc = parse_qmd(text)
+        except QmdError as exc:
+            raise page_source_error(page.source, exc) from None
+        raise_problems(page_problems(page.source, doc, self.config.root))
+        metadata = page_metadata(doc.front_matter) | extra
+        key = self.cache.key(page.source, text, {**self.inputs, "metadata": metadata, "collect": sorted(self.collect)})
+        kept = self.cache.get(key)
+        if kept is not None:
+            body, files = Rendered(kept.html, kept.headings), kept.files
+        else:
+            own = {name: scratch / key / name for name in self.collect}
+            for folder in own.values():
+                folder.mkdir(parents=True)
+            markdown = execute_document(doc, page=page.source, cwd=source.parent, defaults=self.config.execute,
+                                        kernel=kernel, env={name: str(folder) for name, folder in own.items()})
+            try:
+                body = render_markdown(markdown, bibliography=self.bibliography, lang=self.config.lang,
+                                       metadata=metadata)
+            except RenderError as exc:
+                raise page_render_error(page.source, text, exc) from None
+            files = {name: read_files(folder) for name, folder in own.items()}
+            self.cache.put(key, CachedPage(body.html, body.headings, files))
+        if self.progress is not None:
+            self.progress(page.source, time.perf_counter() - start)
+        return PageResult(page, doc.front_matter, body, files)
+
+
+def read_files(folder: Path) -> dict[str, bytes]:
+    """Return the files under folder by their relative path (POSIX), in sorted order."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write files (relative path -> bytes) under folder."""
+    for name, data in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def before_body(config: ProjectConfig) -> Markup:

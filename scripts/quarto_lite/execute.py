@@ -1,6 +1,7 @@
 """Run a parsed .qmd document's Python cells with nbclient, as Quarto's Jupyter engine does for HTML.
 
-- one kernel per page, started in the page's directory;
+- each page in a fresh namespace in the page's directory: a pool's kernel (quarto_lite.kernel_pool), or
+  a kernel of its own;
 - code cells run in document order; inline ```` `{python} expr` ```` expressions in a markdown
   chunk are evaluated (as Jupyter ``user_expressions``, like Quarto's ``notebook.py``) after
   every cell above them;
@@ -26,6 +27,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from quarto_lite.builtin_options import SECONDS
 from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, count_chars, running_kernel
+from quarto_lite.kernel_pool import PageKernel
 from quarto_lite.outputs import RunResults, render_document
 from quarto_lite.qmd import Cell, InlineCode, Markdown, QmdDocument, find_inline
 
@@ -52,13 +54,23 @@ class CellError(Exception):
 
 
 def execute_document(doc: QmdDocument, *, page: str, cwd: Path, defaults: Mapping[str, Any] | None = None,
-                     kernel_name: str = "python3", max_output_chars: int = MAX_OUTPUT_CHARS) -> str:
-    """Run the document's cells in one kernel started in cwd and return its pandoc Markdown."""
+                     kernel_name: str = "python3", max_output_chars: int = MAX_OUTPUT_CHARS,
+                     kernel: PageKernel | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Run the document's cells in cwd and return its pandoc Markdown.
+
+    kernel: a pool's kernel, which runs the page in a fresh namespace with env set; else a kernel of its own.
+    """
     options = cell_options_by_block(doc, defaults)
-    results = (_run(doc, options, page=page, cwd=cwd, kernel_name=kernel_name, max_output_chars=max_output_chars,
-                    inline_timeout=timeout_of(merge_options(defaults, doc.front_matter, {}), page))
-               if needs_kernel(doc, options) else RunResults())
-    return render_document(doc, options, results)
+    if not needs_kernel(doc, options):
+        return render_document(doc, options, RunResults())
+    inline_timeout = timeout_of(merge_options(defaults, doc.front_matter, {}), page)
+    if kernel is not None:
+        with kernel.page(cwd, env) as client:
+            return render_document(doc, options, _run(client, doc, options, page, inline_timeout))
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": kernel_name, "language": "python",
+                                                           "display_name": kernel_name}})
+    with running_kernel(nb, kernel_name=kernel_name, cwd=cwd, max_output_chars=max_output_chars) as client:
+        return render_document(doc, options, _run(client, doc, options, page, inline_timeout))
 
 
 def timeout_of(options: Mapping[str, Any], page: str) -> float:
@@ -90,19 +102,16 @@ def needs_kernel(doc: QmdDocument, options: Mapping[int, Mapping[str, Any]]) -> 
                for i, b in enumerate(doc.blocks))
 
 
-def _run(doc: QmdDocument, options: Mapping[int, Mapping[str, Any]], *, page: str, cwd: Path,
-         kernel_name: str, max_output_chars: int, inline_timeout: float) -> RunResults:
-    """Execute the evaluated cells and inline expressions in one kernel, in document order."""
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": kernel_name, "language": "python",
-                                                           "display_name": kernel_name}})
+def _run(client: BoundedClient, doc: QmdDocument, options: Mapping[int, Mapping[str, Any]], page: str,
+         inline_timeout: float) -> RunResults:
+    """Execute the evaluated cells and inline expressions in the client's kernel, in document order."""
     outputs: dict[int, list[Mapping[str, Any]]] = {}
     inline: dict[int, list[Mapping[str, Any]]] = {}
-    with running_kernel(nb, kernel_name=kernel_name, cwd=cwd, max_output_chars=max_output_chars) as client:
-        for index, block in enumerate(doc.blocks):
-            if isinstance(block, Cell) and options[index]["eval"] is not False:
-                outputs[index] = _execute_cell(client, block, options[index], page)
-            elif isinstance(block, Markdown) and (codes := find_inline(block.text)):
-                inline[index] = _evaluate_inline(client, block, codes, page, inline_timeout)
+    for index, block in enumerate(doc.blocks):
+        if isinstance(block, Cell) and options[index]["eval"] is not False:
+            outputs[index] = _execute_cell(client, block, options[index], page)
+        elif isinstance(block, Markdown) and (codes := find_inline(block.text)):
+            inline[index] = _evaluate_inline(client, block, codes, page, inline_timeout)
     return RunResults(outputs=outputs, inline=inline)
 
 

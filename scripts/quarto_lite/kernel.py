@@ -72,21 +72,28 @@ def count_chars(value: Any) -> int:
 
 @contextmanager
 def running_kernel(nb: Any, *, kernel_name: str, cwd: Path, max_output_chars: int) -> Iterator[BoundedClient]:
-    """Start a kernel in cwd for the notebook nb; shut it down after (at once if the block raised)."""
+    """Start a kernel in cwd for the notebook nb; stop it at once after (no graceful shutdown to wait for)."""
     with tempfile.TemporaryDirectory(prefix="quarto-lite-kernel-") as private:
-        client = BoundedClient(nb, km=kernel_manager(kernel_name, Path(private)), kernel_name=kernel_name,
-                               allow_errors=False, record_timing=False, shell_timeout_interval=1,
-                               resources={"metadata": {"path": str(cwd)}})
-        client.max_output_chars = max_output_chars
-        with client.setup_kernel(env=_kernel_env(), cleanup_kc=True):
-            try:
-                yield client
-            except BaseException:
-                client.shutdown_kernel = "immediate"  # a timed-out cell may still be running
-                raise
+        client = kernel_client(nb, kernel_name=kernel_name, cwd=cwd, private=Path(private),
+                               max_output_chars=max_output_chars)
+        with client.setup_kernel(env=kernel_env(), cleanup_kc=True):
+            yield client
 
 
-def _kernel_env() -> dict[str, str]:
+def kernel_client(nb: Any, *, kernel_name: str, cwd: Path, private: Path, max_output_chars: int) -> BoundedClient:
+    """Return a client (its kernel not yet started) for a kernel in cwd listening in the private directory.
+
+    It is stopped at once when done: a graceful shutdown only waits, and a timed-out cell may still be running.
+    """
+    client = BoundedClient(nb, km=kernel_manager(kernel_name, private), kernel_name=kernel_name,
+                           allow_errors=False, record_timing=False, shell_timeout_interval=1,
+                           resources={"metadata": {"path": str(cwd)}})
+    client.max_output_chars = max_output_chars
+    client.shutdown_kernel = "immediate"
+    return client
+
+
+def kernel_env() -> dict[str, str]:
     """Return the kernel's environment: ours, with hash randomisation off."""
     return {**os.environ, "PYTHONHASHSEED": "0"}
 

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ CHARTS_MODES = ("site", "plotly-default")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-_page: dict[str, Any] = {"loader": False, "ids": set()}  # one kernel renders one page
+_page: dict[str, Any] = {"loader": False, "ids": set()}  # outside a kernel (tests): the page so far
+PAGE_STATE = "_ibsa_report_charts"  # the name of the page's chart state in a kernel's namespace
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     the data table links: each row's page from the site's root (a force's page), None for no link.
     """
     check_chart_id(chart_id)
-    if chart_id in _page["ids"]:
+    state = page_state()
+    if chart_id in state["ids"]:
         raise ValueError(f"chart id {chart_id!r} is used twice on this page")
     root = find_root(start)
     data = data.reset_index(drop=True)
@@ -186,9 +189,9 @@ def chart(chart_id: str, data: pd.DataFrame, series: Sequence[Series], axes: Axe
     write_facts(chart_facts(chart_id, data, title=title, subtitle=subtitle, source=source, alt=alt,
                             source_id=source_id, locator=locator, period=period, units=units),
                 downloads_dir(root))
-    loader = not _page["loader"]
-    _page["loader"] = True
-    _page["ids"].add(chart_id)
+    loader = not state["loader"]
+    state["loader"] = True
+    state["ids"].add(chart_id)
     made = Chart(chart_id, data, figure_spec(data, series, axes), title, source, alt,
                  relative_root(root, Path.cwd()), loader, subtitle, note, how_to_read, dict(links or {}))
     if charts_mode() == "site":
@@ -209,8 +212,17 @@ def picture_height(c: Chart) -> int:
     return int(c.figure["layout"].get("height") or 420)
 
 
+def page_state() -> dict[str, Any]:
+    """Return the charts drawn on this page so far: kept in the page's namespace when run in a kernel (a
+    kernel may run many pages, each in a fresh namespace, so module state would carry over), else here."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is None:
+        return _page
+    return shell.user_ns.setdefault(PAGE_STATE, {"loader": False, "ids": set()})
+
+
 def new_page() -> None:
-    """Forget the charts drawn so far (the engines start a fresh kernel per page; tests call this)."""
+    """Forget the charts drawn so far outside a kernel (tests call this)."""
     _page["loader"] = False
     _page["ids"] = set()
 

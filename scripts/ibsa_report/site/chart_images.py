@@ -8,7 +8,8 @@ session for the whole site writes:
 - `og/<id>.png`, OG_WIDTH × OG_HEIGHT with the chart's title and source drawn in: the page's preview image.
 
 Kaleido's Chromium loads plotly.js from the site's own bundle and no MathJax, and its proxy points at a closed
-port on this machine, so drawing fetches nothing. plotly writes a random id into each SVG (its clip paths); it is
+port on this machine, so drawing fetches nothing. A picture already drawn from the same figure, options,
+plotly.js, kaleido and Chromium is taken from the cache (site/picture_cache.py) instead. plotly writes a random id into each SVG (its clip paths); it is
 replaced by one made from the chart id, so that two builds give the same bytes.
 
 Without Chromium (IBSA_CHROMIUM, else /usr/bin/chromium) the site is built with interactive charts only: one line
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ibsa_report.report.chart import NARROW_WIDTH, PICTURE_WIDTH, PLOTLY_BUNDLE, plot_text, wrap_label
+from ibsa_report.site.picture_cache import PictureCache, picture_cache
 from ibsa_report.site.picture_browser import PicturesRequired, find_chromium, no_browser_line, pictures_required
 
 T = TypeVar("T")
@@ -127,31 +129,58 @@ def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     return result["value"]
 
 
-async def _draw(records: list[ChartRecord], chromium: Path, bundle: Path, out: Path) -> list[Path]:
-    """Draw every chart's pictures in one kaleido session; return the files written."""
-    import kaleido  # imported here: the kernel and the rest of the site need none of it
+@dataclass(frozen=True)
+class Picture:
+    """One picture to draw: where it goes, the figure, kaleido's options and the id token of an SVG."""
 
-    for name in QUIET_LOGGERS:  # choreographer logs a message it skips as a traceback; failures raise anyway
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    path: Path
+    figure: dict[str, Any]
+    opts: dict[str, Any]
+    token: str | None = None
+
+
+def pictures(records: list[ChartRecord], out: Path) -> list[Picture]:
+    """List every picture of every chart: two SVGs, the PNG and the preview image."""
     downloads, og = out / "downloads", out / OG_DIR
-    downloads.mkdir(parents=True, exist_ok=True)
-    og.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    async with kaleido.Kaleido(path=str(chromium), plotlyjs=bundle.resolve().as_uri(), mathjax=False,
-                               proxy_server=NO_PROXY, timeout=RENDER_TIMEOUT) as session:
-        for r in records:
-            figure = r.figure
-            for name, width in ((f"{r.chart_id}.svg", PICTURE_WIDTH), (f"{r.chart_id}.narrow.svg", NARROW_WIDTH)):
-                svg = await session.calc_fig(figure, opts={"format": "svg", "width": width, "height": r.height})
-                token = name.removesuffix(".svg").replace(".", "-")
-                written.append(_write(downloads / name, stable_ids(svg.decode("utf-8"), token).encode("utf-8")))
-            png = await session.calc_fig(figure, opts={"format": "png", "width": PICTURE_WIDTH, "height": r.height,
-                                                       "scale": PNG_SCALE})
-            written.append(_write(downloads / f"{r.chart_id}.png", png))
-            preview = await session.calc_fig(og_figure(r), opts={"format": "png", "width": OG_WIDTH,
-                                                                 "height": OG_HEIGHT, "scale": 1})
-            written.append(_write(og / f"{r.chart_id}.png", preview))
-    return written
+    found = []
+    for r in records:
+        for name, width in ((f"{r.chart_id}.svg", PICTURE_WIDTH), (f"{r.chart_id}.narrow.svg", NARROW_WIDTH)):
+            found.append(Picture(downloads / name, r.figure, {"format": "svg", "width": width, "height": r.height},
+                                 name.removesuffix(".svg").replace(".", "-")))
+        found.append(Picture(downloads / f"{r.chart_id}.png", r.figure,
+                             {"format": "png", "width": PICTURE_WIDTH, "height": r.height, "scale": PNG_SCALE}))
+        found.append(Picture(og / f"{r.chart_id}.png", og_figure(r),
+                             {"format": "png", "width": OG_WIDTH, "height": OG_HEIGHT, "scale": 1}))
+    return found
+
+
+async def _draw(records: list[ChartRecord], chromium: Path, bundle: Path, out: Path,
+                cache: PictureCache | None = None) -> list[Path]:
+    """Draw every chart's pictures (those not in the cache) in one kaleido session; return the files written."""
+    cache = cache or PictureCache(None, "")
+    (out / "downloads").mkdir(parents=True, exist_ok=True)
+    (out / OG_DIR).mkdir(parents=True, exist_ok=True)
+    todo = []
+    for picture in pictures(records, out):
+        kept = cache.get(picture.figure, picture.opts, picture.token or "")
+        if kept is None:
+            todo.append(picture)
+        else:
+            _write(picture.path, kept)
+    if todo:
+        import kaleido  # imported here: the kernel and the rest of the site need none of it
+
+        for name in QUIET_LOGGERS:  # choreographer logs a message it skips as a traceback; failures raise anyway
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        async with kaleido.Kaleido(path=str(chromium), plotlyjs=bundle.resolve().as_uri(), mathjax=False,
+                                   proxy_server=NO_PROXY, timeout=RENDER_TIMEOUT) as session:
+            for picture in todo:
+                data = await session.calc_fig(picture.figure, opts=picture.opts)
+                if picture.token is not None:
+                    data = stable_ids(data.decode("utf-8"), picture.token).encode("utf-8")
+                cache.put(picture.figure, picture.opts, picture.token or "", data)
+                _write(picture.path, data)
+    return [picture.path for picture in pictures(records, out)]
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -159,11 +188,13 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def draw_pictures(records: list[ChartRecord], chromium: Path, bundle: Path, out: Path) -> list[Path]:
-    """Draw every chart's SVGs and PNGs into out (downloads/ and og/); return the files written."""
+def draw_pictures(records: list[ChartRecord], chromium: Path, bundle: Path, out: Path,
+                  cache: PictureCache | None = None) -> list[Path]:
+    """Draw every chart's SVGs and PNGs into out (downloads/ and og/), or take them from the cache; return the
+    files written."""
     if not records:
         return []
-    return run_coroutine(_draw(records, chromium, bundle, out))
+    return run_coroutine(_draw(records, chromium, bundle, out, cache))
 
 
 def strip_pictures(pages: list[Path]) -> None:
@@ -186,7 +217,8 @@ def publish_pictures(root: Path, out: Path, pages: list[Path], records: list[Cha
     reason = no_browser_line() if chromium is None else None
     if chromium is not None:
         try:
-            draw_pictures(records, chromium, root / PLOTLY_BUNDLE, out)
+            draw_pictures(records, chromium, root / PLOTLY_BUNDLE, out,
+                          picture_cache(root, chromium, root / PLOTLY_BUNDLE))
         except Exception as exc:  # kaleido's or Chromium's failure, in one line
             reason = f"the chart pictures could not be drawn with {chromium}: {type(exc).__name__}: {exc}".splitlines()[0]
     if reason is None:
