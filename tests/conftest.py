@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,10 @@ from browser_session import browser, context, served_site  # noqa: E402,F401
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("IBSA_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))
+# The copies of the project the tests build share one page and picture cache (ibsa_report.sources.cache_dir):
+# a page is taken from it only where its inputs (text, data, code, settings) are the same, so a copy with
+# changed data or pages runs those pages again, and the first build of a session runs every page.
+os.environ.setdefault("IBSA_CACHE_DIR", tempfile.mkdtemp(prefix="ibsa-test-cache-"))
 # Copies of the project built in temporary folders are checked against the same Quarto schema.
 if (_schema := find_schema_dir(ROOT)) is not None:
     os.environ.setdefault("QUARTO_SCHEMA_DIR", str(_schema))

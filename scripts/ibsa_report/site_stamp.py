@@ -17,9 +17,9 @@ from quarto_lite.project import ProjectConfig
 from ibsa_report.page_inputs import shared_digest
 from ibsa_report.release.git import branch_head
 from ibsa_report.release.versions import PAGES_BRANCH
-from ibsa_report.sources import SITE, cache_dir, old_sites
+from ibsa_report.sources import CACHE_SOURCE, SITE, old_sites
 
-STAMP = "site.json"
+STAMP = "site.json"  # in <project>/.cache/build/: the project's own, even where IBSA_CACHE_DIR is shared
 
 
 def inputs_digest(config: ProjectConfig, engine: str, drawing: str) -> str:
@@ -35,7 +35,7 @@ def is_up_to_date(config: ProjectConfig, key: str) -> bool:
     root = config.root
     site = root / SITE
     try:
-        stamp = json.loads((cache_dir(root, "build") / STAMP).read_text(encoding="utf-8"))
+        stamp = json.loads((root / CACHE_SOURCE / "build" / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if not isinstance(stamp, dict) or stamp.get("inputs") != key or not site.is_dir() or old_sites(root):
@@ -46,7 +46,7 @@ def is_up_to_date(config: ProjectConfig, key: str) -> bool:
 def record(config: ProjectConfig, key: str) -> None:
     """Record key with the digest of _site/ as the build left it (written whole or not at all)."""
     root = config.root
-    folder = cache_dir(root, "build")
+    folder = root / CACHE_SOURCE / "build"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{STAMP}.{os.getpid()}"
     tmp.write_text(json.dumps({"inputs": key, "site": tree_digest([root / SITE], root / SITE)}), encoding="utf-8")
