@@ -1,12 +1,14 @@
 """Every chart on a phone, in Chromium: a swipe over it scrolls the page, nothing is clipped or overlaps, targets are big enough.
 
-The site is built once per session (conftest.real_project) and served on localhost. Drawing the charts
+The site is built once per session (conftest.real_project) and served on localhost; each page is loaded once per
+width (phone_at), every check of that width run on the one load, each test asserting on its own check's findings. Drawing the charts
 is one call, draw_charts, so that how a chart becomes interactive can change in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
@@ -127,17 +129,129 @@ def scrolled_by(page: Page, action: Callable[[], object]) -> float:
     return page.evaluate(SCROLL)[0] - before
 
 
-def test_a_vertical_swipe_or_wheel_over_a_chart_scrolls_the_page_and_leaves_it_unchanged(
-        served_site: ServedSite, phone: BrowserContext) -> None:
+def swipe_check(path: str, page: Page, ctx: BrowserContext) -> tuple[list[str], int]:
+    """Swipe and wheel over every chart of the page; return the problems and how many charts were checked."""
     problems, checked = [], 0
-    for path in chart_pages(served_site):
-        page, log = open_page(phone, served_site.url(path))
-        cdp = phone.new_cdp_session(page)
-        for plot_id in page.eval_on_selector_all("figure.chart .chart-plot", "ps => ps.map(p => p.id)"):
-            problems += [f"{path}#{plot_id}: {problem}" for problem in swipes(page, cdp, plot_id)]
-            checked += 1
-        problems += [f"{path}: {error}" for error in log.errors]
+    cdp = ctx.new_cdp_session(page)
+    for plot_id in page.eval_on_selector_all("figure.chart .chart-plot", "ps => ps.map(p => p.id)"):
+        problems += [f"{path}#{plot_id}: {problem}" for problem in swipes(page, cdp, plot_id)]
+        checked += 1
+    return problems, checked
+
+
+def label_check(path: str, page: Page) -> tuple[list[str], int]:
+    """Check nothing scrolls sideways and no chart label is clipped or overlaps; return the problems and axis titles seen."""
+    problems, titles = [], 0
+    scroll, client = page.evaluate(SIDEWAYS)
+    if scroll > client:
+        problems.append(f"{path}: {scroll} px wide in a {client} px viewport")
+    for plot_id in page.eval_on_selector_all("figure.chart .chart-plot", "ps => ps.map(p => p.id)"):
+        drawn = page.evaluate(LABELS, plot_id)
+        labels = drawn["labels"]
+        titles += sum(label["kind"] == "axis title" for label in labels)
+        for label in labels:
+            if not inside(label["box"], drawn["svg"]):
+                problems.append(f"{path}#{plot_id}: {label['kind']} {label['text']!r} is clipped: "
+                                f"{label['box']} outside the plot's {drawn['svg']}")
+        named = [label for label in labels if label["kind"] in ("annotation", "bar label", "axis title")]
+        for i, a in enumerate(named):
+            for b in named[i + 1:]:
+                if overlap(a["box"], b["box"]):
+                    problems.append(f"{path}#{plot_id}: {a['kind']} {a['text']!r} overlaps "
+                                    f"{b['kind']} {b['text']!r}")
+    return problems, titles
+
+
+def target_check(path: str, page: Page) -> tuple[list[str], int]:
+    """Check every stand-alone link and control is at least 24 px each way; return the problems and targets seen."""
+    problems, seen = [], 0
+    for target in page.evaluate(TARGET_BOXES, list(TARGETS)):
+        seen += 1
+        if target["height"] < MIN_TARGET_PX - 0.5 or target["width"] < MIN_TARGET_PX - 0.5:
+            problems.append(f"{path}: {target['selector']} {target['text']!r} is "
+                            f"{target['width']:.0f} × {target['height']:.0f} px")
+    return problems, seen
+
+
+SWIPE = "test_a_vertical_swipe_or_wheel_over_a_chart_scrolls_the_page_and_leaves_it_unchanged"
+LABELS_AT = "test_at_phone_widths_no_label_is_clipped_or_overlaps_and_nothing_scrolls_sideways[{}]"
+TARGET_SIZE = "test_links_and_controls_that_stand_alone_are_at_least_24_px"
+
+
+@dataclass
+class PhoneFindings:
+    """What the checks found on every page at one width, by test name: problems, and how much each one saw."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)  # charts swiped, axis titles, targets
+
+    def add(self, name: str, found: tuple[list[str], int]) -> None:
+        self.problems.setdefault(name, []).extend(found[0])
+        self.seen[name] = self.seen.get(name, 0) + found[1]
+
+    def of(self, name: str) -> tuple[list[str], int]:
+        """Return the problems of a test's check and what it saw; fail if the sweep never ran it."""
+        assert name in self.problems, f"the sweep did not run the check of {name}"
+        return self.problems[name], self.seen[name]
+
+
+def phone_sweep(ctx: BrowserContext, served_site: ServedSite, width: int, wanted: set[str]) -> PhoneFindings:
+    """Load every page once at width and run the wanted checks on it: the ones that only read (targets, labels) first,
+    the swipes (which scroll the page) last. A check that raises records the error as its problem on that page."""
+    found = PhoneFindings()
+    labels, charted = LABELS_AT.format(width), set(chart_pages(served_site))
+    for name in wanted:
+        found.add(name, ([], 0))
+    for path in served_site.pages:
+        todo = [n for n in (TARGET_SIZE, labels, SWIPE) if n in wanted and (n == TARGET_SIZE or path in charted)]
+        if not todo:
+            continue
+        try:
+            page, log = open_page(ctx, served_site.url(path), width)
+        except AssertionError as exc:
+            for name in todo:
+                found.add(name, ([f"{path}: {exc}"], 0))
+            continue
+        for name in todo:
+            try:
+                if name == TARGET_SIZE:
+                    found.add(name, target_check(path, page))
+                elif name == labels:
+                    problems, titles = label_check(path, page)
+                    found.add(name, (problems + [f"{path}: {error}" for error in log.errors], titles))
+                else:
+                    problems, checked = swipe_check(path, page, ctx)
+                    found.add(name, (problems + [f"{path}: {error}" for error in log.errors], checked))
+            except Exception as exc:  # noqa: BLE001  (recorded as the check's failure, shown by its test)
+                found.add(name, ([f"{path}: {type(exc).__name__}: {exc}"], 0))
         page.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def phone_at(request: pytest.FixtureRequest, browser: Browser, served_site: ServedSite) -> Callable[[int], PhoneFindings]:
+    """Return the findings at a width, sweeping every page once per width (the first time a test asks) with the checks
+    of this module's selected tests at that width."""
+    names = {item.name for item in request.session.items if item.module is request.module}
+    sweeps: dict[int, PhoneFindings] = {}
+
+    def at(width: int) -> PhoneFindings:
+        if width not in sweeps:
+            wanted = {LABELS_AT.format(width)} | ({SWIPE, TARGET_SIZE} if width == PHONE["width"] else set())
+            ctx = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+            RequestLog(origin="{0.scheme}://{0.netloc}".format(urlsplit(served_site.base))).attach(ctx)
+            try:
+                sweeps[width] = phone_sweep(ctx, served_site, width, wanted & names)
+            finally:
+                ctx.close()
+        return sweeps[width]
+
+    return at
+
+
+def test_a_vertical_swipe_or_wheel_over_a_chart_scrolls_the_page_and_leaves_it_unchanged(
+        phone_at: Callable[[int], PhoneFindings]) -> None:
+    problems, checked = phone_at(PHONE["width"]).of(SWIPE)
     assert checked > 0, "no chart found on the site"
     assert not problems, "\n".join(problems)
 
@@ -167,43 +281,13 @@ def inside(box: list[float], outer: list[float], slack: float = 1.0) -> bool:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_at_phone_widths_no_label_is_clipped_or_overlaps_and_nothing_scrolls_sideways(
-        served_site: ServedSite, phone: BrowserContext, width: int) -> None:
-    problems, titles = [], 0
-    for path in chart_pages(served_site):
-        page, log = open_page(phone, served_site.url(path), width)
-        scroll, client = page.evaluate(SIDEWAYS)
-        if scroll > client:
-            problems.append(f"{path}: {scroll} px wide in a {client} px viewport")
-        for plot_id in page.eval_on_selector_all("figure.chart .chart-plot", "ps => ps.map(p => p.id)"):
-            drawn = page.evaluate(LABELS, plot_id)
-            labels = drawn["labels"]
-            titles += sum(label["kind"] == "axis title" for label in labels)
-            for label in labels:
-                if not inside(label["box"], drawn["svg"]):
-                    problems.append(f"{path}#{plot_id}: {label['kind']} {label['text']!r} is clipped: "
-                                    f"{label['box']} outside the plot's {drawn['svg']}")
-            named = [label for label in labels if label["kind"] in ("annotation", "bar label", "axis title")]
-            for i, a in enumerate(named):
-                for b in named[i + 1:]:
-                    if overlap(a["box"], b["box"]):
-                        problems.append(f"{path}#{plot_id}: {a['kind']} {a['text']!r} overlaps "
-                                        f"{b['kind']} {b['text']!r}")
-        problems += [f"{path}: {error}" for error in log.errors]
-        page.close()
+        phone_at: Callable[[int], PhoneFindings], width: int) -> None:
+    problems, titles = phone_at(width).of(LABELS_AT.format(width))
     assert titles > 0, "no axis title found"
     assert not problems, "\n".join(problems)
 
 
-def test_links_and_controls_that_stand_alone_are_at_least_24_px(served_site: ServedSite,
-                                                                phone: BrowserContext) -> None:
-    problems, seen = [], 0
-    for path in served_site.pages:
-        page, _ = open_page(phone, served_site.url(path))
-        for target in page.evaluate(TARGET_BOXES, list(TARGETS)):
-            seen += 1
-            if target["height"] < MIN_TARGET_PX - 0.5 or target["width"] < MIN_TARGET_PX - 0.5:
-                problems.append(f"{path}: {target['selector']} {target['text']!r} is "
-                                f"{target['width']:.0f} × {target['height']:.0f} px")
-        page.close()
+def test_links_and_controls_that_stand_alone_are_at_least_24_px(phone_at: Callable[[int], PhoneFindings]) -> None:
+    problems, seen = phone_at(PHONE["width"]).of(TARGET_SIZE)
     assert seen > 0
     assert not problems, "\n".join(problems)

@@ -31,6 +31,7 @@ from test_browser import (  # noqa: F401  (the same checks, run here on the Quar
     test_every_page_loads_without_errors_and_draws_every_chart,
     test_every_permalink_lands_on_its_chart,
     visits,
+    wide,
 )
 
 QUARTO_VERSION = "1.7.34"
