@@ -79,6 +79,8 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
 
     require_pictures (a release), like CI=true, makes a missing browser for the charts' pictures an error.
     """
+    if not fresh and (done := already_built(root, engine, require_pictures)) is not None:
+        return done
     try:
         require_valid(root, "the site was not built")
     except InvalidData as exc:
@@ -95,9 +97,6 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         print(no_address, file=sys.stderr)
 
     recover_leftovers(root)
-    key = inputs_digest(config, chosen, f"{find_chromium()} {require_pictures or pictures_required()}")
-    if chosen == "builtin" and not fresh and site_stamp.is_up_to_date(config, key):
-        return BuildResult(chosen, root / SITE, len(config.rendered_pages()), rebuilt=False)
     try:
         check_archives(archive_sources(root))
     except ArchiveAltered as exc:
@@ -112,8 +111,8 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
                                collect={DOWNLOADS_DIR: area.downloads})
         check_charts(config, area.site)
         swap_into_place(area.site, root / SITE)
-        if chosen == "builtin":
-            site_stamp.record(config, key)
+        if chosen == "builtin":  # the inputs as they are now, the force pages the pre-render step wrote included
+            site_stamp.record(config, inputs_digest(config, chosen, drawing(require_pictures)))
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -121,6 +120,27 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
     finally:
         shutil.rmtree(area.path, ignore_errors=True)
     return BuildResult(chosen, root / SITE, len(config.rendered_pages()))
+
+
+def drawing(require_pictures: bool) -> str:
+    """Say how the pictures will be drawn (the browser, and whether they are required): an input of the build."""
+    return f"{find_chromium()} {require_pictures or pictures_required()}"
+
+
+def already_built(root: Path, engine: str, require_pictures: bool) -> BuildResult | None:
+    """Return the result of a built-in build with nothing to do (_site/ up to date), else None.
+
+    The data are not validated again: the stamp is only written by a build that validated these very files.
+    """
+    try:
+        config = read_config(root)
+        if choose_engine(engine) != "builtin":
+            return None
+    except (ValueError, BuildError):
+        return None  # the full build reports it
+    if not site_stamp.is_up_to_date(config, inputs_digest(config, "builtin", drawing(require_pictures))):
+        return None
+    return BuildResult("builtin", root / SITE, len(config.rendered_pages()), rebuilt=False)
 
 
 def check_browser(require_pictures: bool) -> None:

@@ -4,7 +4,8 @@ A page's cells read data/, import the package (ibsa_report and quarto_lite, wher
 installed from) and read the project's settings and top-level files (_quarto.yml, CITATION.cff,
 references.json, constraints.txt ...); some read environment settings (IBSA_*, SITE_URL). A change to
 any of these re-renders every page; a change to one page's text re-renders that page only. The
-other pages' sources are left out of the digest, as are files a build writes.
+other pages' sources are left out of the digest, as are files a build writes (references.yaml, which
+the engine digests as the bibliography, and the force pages, each a page of its own).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ def shared_digest(config: ProjectConfig) -> str:
     pages = {page.source for page in config.rendered_pages()}
     if config.not_found is not None:
         pages.add(config.not_found.source)
-    top = [p for p in sorted(root.iterdir()) if p.is_file() and not p.name.startswith(".") and p.name not in pages]
+    written = {str(config.raw.get("bibliography", ""))}  # references.yaml: the pre-render step writes it
+    top = [p for p in sorted(root.iterdir()) if p.is_file() and not p.name.startswith(".")
+           and p.name not in pages | written]
     code = [Path(ibsa_report.__file__).parent, Path(quarto_lite.__file__).parent]
     settings = sorted((k, v) for k, v in os.environ.items()
                       if (k.startswith("IBSA_") or k in SETTINGS) and k not in NOT_SETTINGS)

@@ -53,7 +53,7 @@ def make_repo(project: Path) -> Path:
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "assets", project / "assets")
     (project / ".gitignore").write_text("_site/\n_site.*/\n.staging*/\n/.build.lock\n_downloads/\n_includes/\n"
-                                        "references.yaml\n.archives/\n/.quarto/\n", encoding="utf-8")
+                                        "references.yaml\n.archives/\n/.quarto/\n/.cache/\n", encoding="utf-8")
     git(project, "init", "-q", "-b", "main")
     git(project, "config", "user.email", "test@example.org")
     git(project, "config", "user.name", "Test")
