@@ -162,7 +162,7 @@ def test_a_full_disk_is_one_line_and_the_site_stays(small: Path, monkeypatch: py
 def test_ctrl_c_exits_130_and_the_site_stays(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ibsa_report.build
 
-    def interrupted(config, out: Path, *_: object) -> list[str]:
+    def interrupted(config, out: Path, *_: object, **__: object) -> list[str]:
         (out / "index.html").parent.mkdir(parents=True)
         (out / "index.html").write_text("half a site", encoding="utf-8")
         raise KeyboardInterrupt

@@ -88,7 +88,7 @@ def test_build_refuses_bad_data_and_builds_nothing(broken: Path) -> None:
 @pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
 def test_build_ends_with_a_timed_summary_and_shows_pages_only_on_a_terminal(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool) -> None:
-    def fake_build(root: Path, engine: str, progress=None) -> BuildResult:
+    def fake_build(root: Path, engine: str, progress=None, fresh: bool = False) -> BuildResult:
         if progress is not None:
             progress("index.qmd", 1.26)
             progress("chapters/one.qmd", 0.04)

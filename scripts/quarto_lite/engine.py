@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -85,9 +86,17 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
         jobs.append((config.not_found, {"link-prefix": site_path}))
     inputs = {"execute": config.execute, "lang": config.lang,
               "bibliography": tree_digest([bibliography], root) if bibliography else ""}
-    run = PageRun(config, bibliography, inputs, cache or PageCache(None), dict(collect or {}), progress)
+    told = InOrder(progress)
+    run = PageRun(config, bibliography, inputs, cache or PageCache(None), dict(collect or {}))
+
+    def render(job: tuple[int, tuple[Page, dict[str, Any]]], kernel: PageKernel) -> PageResult:
+        start = time.perf_counter()
+        result = run.render(job[1][0], job[1][1], kernel, Path(scratch))
+        told.done(job[0], job[1][0].source, time.perf_counter() - start)
+        return result
+
     with tempfile.TemporaryDirectory(prefix="quarto-lite-pages-") as scratch:
-        done = KernelPool(workers).map(lambda job, kernel: run.render(job[0], job[1], kernel, Path(scratch)), jobs)
+        done = KernelPool(workers).map(render, list(enumerate(jobs)))
     for result in done:
         for name, files in result.files.items():
             write_files(run.collect[name], files)
@@ -136,11 +145,9 @@ class PageRun:
     inputs: dict[str, Any]
     cache: PageCache
     collect: dict[str, Path]
-    progress: Progress | None
 
     def render(self, page: Page, extra: dict[str, Any], kernel: PageKernel, scratch: Path) -> PageResult:
         """Parse, execute and render one page (extra: more metadata for pandoc), or take it from the cache."""
-        start = time.perf_counter()
         source = self.config.root / page.source
         text = read_utf8(source, page.source)
         try:
@@ -166,9 +173,26 @@ class PageRun:
                 raise page_render_error(page.source, text, exc) from None
             files = {name: read_files(folder) for name, folder in own.items()}
             self.cache.put(key, CachedPage(body.html, body.headings, files))
-        if self.progress is not None:
-            self.progress(page.source, time.perf_counter() - start)
         return PageResult(page, doc.front_matter, body, files)
+
+
+class InOrder:
+    """Tell progress about each page in the pages' order, as soon as it and every page before it are done."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.waiting: dict[int, tuple[str, float]] = {}
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def done(self, index: int, source: str, seconds: float) -> None:
+        if self.progress is None:
+            return
+        with self.lock:
+            self.waiting[index] = (source, seconds)
+            while self.next in self.waiting:
+                self.progress(*self.waiting.pop(self.next))
+                self.next += 1
 
 
 def read_files(folder: Path) -> dict[str, bytes]:

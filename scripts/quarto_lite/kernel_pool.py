@@ -86,6 +86,13 @@ class PageKernel:
             raise RuntimeError(f"the kernel could not start a page in {cwd}: {content.get('ename', 'no reply')}: "
                                f"{content.get('evalue', '')}")
 
+    def kill(self) -> None:
+        """Kill the kernel's process now, from any thread (the build was interrupted); its worker then ends."""
+        km = getattr(self._client, "km", None)
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def stop(self) -> None:
         """Stop the kernel at once (a later page starts a new one)."""
         stack, self._stack, self._client = self._stack, None, None
@@ -140,10 +147,12 @@ class KernelPool:
         try:
             for thread in threads:
                 thread.join()
-        except BaseException:  # interrupted: let each worker finish its page and stop its kernel
+        except BaseException:  # interrupted: kill the kernels, so that no worker waits on its cell
             failed.set()
+            for kernel in self.kernels:
+                kernel.kill()
             for thread in threads:
-                thread.join(timeout=10)
+                thread.join(timeout=30)
             raise
         if errors:
             raise errors[min(errors)]
