@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +28,10 @@ from ibsa_report.site.picture_browser import (PICTURES_VARIABLE, PicturesRequire
 from ibsa_report.settings import address_line
 from ibsa_report import site_stamp
 from ibsa_report.site_checks import check_charts
-from ibsa_report.site_stamp import inputs_digest
 from ibsa_report.page_inputs import page_cache
 from ibsa_report.site.picture_cache import FRESH
 from ibsa_report.sources import DOWNLOADS_DIR, SITE
-from ibsa_report.staging import BuildBusy, downloads_for, project_lock, recover_leftovers, staging_area, swap_into_place
+from ibsa_report.staging import BuildBusy, downloads_for, environment, project_lock, recover_leftovers, staging_area, swap_into_place
 
 
 class BuildError(RuntimeError):
@@ -112,7 +110,7 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
         check_charts(config, area.site)
         swap_into_place(area.site, root / SITE)
         if chosen == "builtin":  # the inputs as they are now, the force pages the pre-render step wrote included
-            site_stamp.record(config, inputs_digest(config, chosen, drawing(require_pictures)))
+            site_stamp.record(config, site_stamp.inputs_digest(config, chosen, drawing(require_pictures)))
     except BaseException as exc:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -138,7 +136,7 @@ def already_built(root: Path, engine: str, require_pictures: bool) -> BuildResul
             return None
     except (ValueError, BuildError):
         return None  # the full build reports it
-    if not site_stamp.is_up_to_date(config, inputs_digest(config, "builtin", drawing(require_pictures))):
+    if not site_stamp.is_up_to_date(config, site_stamp.inputs_digest(config, "builtin", drawing(require_pictures))):
         return None
     return BuildResult("builtin", root / SITE, len(config.rendered_pages()), rebuilt=False)
 
@@ -152,21 +150,6 @@ def check_browser(require_pictures: bool) -> None:
             raise BuildError(f"{exc}; the site was not built and the previous {SITE}/ is unchanged") from exc
     elif find_chromium() is None:
         print(no_browser_line(), file=sys.stderr)
-
-
-@contextmanager
-def environment(name: str, value: str | None) -> Iterator[None]:
-    """Set an environment variable while the block runs (None: leave it as it is), then put it back."""
-    before = os.environ.get(name)
-    if value is not None:
-        os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
 
 
 def pictures_setting(required: bool) -> AbstractContextManager[None]:

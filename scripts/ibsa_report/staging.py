@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,18 +89,24 @@ def staging_area(root: Path) -> StagingArea:
     return area
 
 
-@contextmanager
-def downloads_for(area: StagingArea) -> Iterator[None]:
+def downloads_for(area: StagingArea) -> AbstractContextManager[None]:
     """Name the area's downloads to the kernel and the post-render step (either engine passes the environment on)."""
-    before = os.environ.get(DOWNLOADS_DIR)
-    os.environ[DOWNLOADS_DIR] = str(area.downloads)
+    return environment(DOWNLOADS_DIR, str(area.downloads))
+
+
+@contextmanager
+def environment(name: str, value: str | None) -> Iterator[None]:
+    """Set an environment variable while the block runs (None: leave it as it is), then put it back."""
+    before = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop(DOWNLOADS_DIR, None)
+            os.environ.pop(name, None)
         else:
-            os.environ[DOWNLOADS_DIR] = before
+            os.environ[name] = before
 
 
 def recover_leftovers(root: Path) -> None:

@@ -90,9 +90,10 @@ def render_project(config: ProjectConfig, out: Path, progress: Progress | None =
     run = PageRun(config, bibliography, inputs, cache or PageCache(None), dict(collect or {}))
 
     def render(job: tuple[int, tuple[Page, dict[str, Any]]], kernel: PageKernel) -> PageResult:
+        index, (page, extra) = job
         start = time.perf_counter()
-        result = run.render(job[1][0], job[1][1], kernel, Path(scratch))
-        told.done(job[0], job[1][0].source, time.perf_counter() - start)
+        result = run.render(page, extra, kernel, Path(scratch))
+        told.done(index, page.source, time.perf_counter() - start)
         return result
 
     with tempfile.TemporaryDirectory(prefix="quarto-lite-pages-") as scratch:

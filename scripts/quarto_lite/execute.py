@@ -26,7 +26,7 @@ import nbformat
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from quarto_lite.builtin_options import SECONDS
-from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, count_chars, running_kernel
+from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, count_chars, new_notebook, running_kernel
 from quarto_lite.kernel_pool import PageKernel
 from quarto_lite.outputs import RunResults, render_document
 from quarto_lite.qmd import Cell, InlineCode, Markdown, QmdDocument, find_inline
@@ -67,9 +67,7 @@ def execute_document(doc: QmdDocument, *, page: str, cwd: Path, defaults: Mappin
     if kernel is not None:
         with kernel.page(cwd, env) as client:
             return render_document(doc, options, _run(client, doc, options, page, inline_timeout))
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": kernel_name, "language": "python",
-                                                           "display_name": kernel_name}})
-    with running_kernel(nb, kernel_name=kernel_name, cwd=cwd, max_output_chars=max_output_chars) as client:
+    with running_kernel(new_notebook(kernel_name), kernel_name=kernel_name, cwd=cwd, max_output_chars=max_output_chars) as client:
         return render_document(doc, options, _run(client, doc, options, page, inline_timeout))
 
 

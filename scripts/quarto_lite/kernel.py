@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
@@ -91,6 +92,12 @@ def kernel_client(nb: Any, *, kernel_name: str, cwd: Path, private: Path, max_ou
     client.max_output_chars = max_output_chars
     client.shutdown_kernel = "immediate"
     return client
+
+
+def new_notebook(kernel_name: str) -> Any:
+    """Return an empty notebook for the named kernel."""
+    return nbformat.v4.new_notebook(metadata={"kernelspec": {"name": kernel_name, "language": "python",
+                                                             "display_name": kernel_name}})
 
 
 def kernel_env() -> dict[str, str]:

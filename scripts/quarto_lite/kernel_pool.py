@@ -25,10 +25,10 @@ from typing import TypeVar
 
 import nbformat
 
-from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, kernel_client, kernel_env
+from quarto_lite.kernel import MAX_OUTPUT_CHARS, BoundedClient, kernel_client, kernel_env, new_notebook
 
 T = TypeVar("T")
-I = TypeVar("I")
+Item = TypeVar("Item")
 
 START_TIMEOUT = 60  # seconds a fresh namespace may take to set up
 # Run silently before each page: a fresh namespace, the page's directory and environment.
@@ -67,9 +67,7 @@ class PageKernel:
     def _start(self, cwd: Path) -> BoundedClient:
         stack = ExitStack()
         private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="quarto-lite-kernel-")))
-        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": self.kernel_name, "language": "python",
-                                                               "display_name": self.kernel_name}})
-        client = kernel_client(nb, kernel_name=self.kernel_name, cwd=cwd, private=private,
+        client = kernel_client(new_notebook(self.kernel_name), kernel_name=self.kernel_name, cwd=cwd, private=private,
                                max_output_chars=self.max_output_chars)
         stack.enter_context(client.setup_kernel(env=kernel_env(), cleanup_kc=True))
         self._stack, self._client = stack, client
@@ -110,7 +108,7 @@ class KernelPool:
         self.max_output_chars = max_output_chars
         self.kernels: list[PageKernel] = []  # the workers' kernels, for a test to read
 
-    def map(self, fn: Callable[[I, PageKernel], T], items: Sequence[I]) -> list[T]:
+    def map(self, fn: Callable[[Item, PageKernel], T], items: Sequence[Item]) -> list[T]:
         """Return [fn(item, kernel) for item in items], run on the workers; raise the first item's error.
 
         Each worker starts, uses and stops its own kernel in its own thread (a kernel client belongs to

@@ -136,7 +136,7 @@ class Picture:
     path: Path
     figure: dict[str, Any]
     opts: dict[str, Any]
-    token: str | None = None
+    token: str = ""  # an SVG's: what plotly's random ids are replaced by
 
 
 def pictures(records: list[ChartRecord], out: Path) -> list[Picture]:
@@ -160,9 +160,10 @@ async def _draw(records: list[ChartRecord], chromium: Path, bundle: Path, out: P
     cache = cache or PictureCache(None, "")
     (out / "downloads").mkdir(parents=True, exist_ok=True)
     (out / OG_DIR).mkdir(parents=True, exist_ok=True)
+    planned = pictures(records, out)
     todo = []
-    for picture in pictures(records, out):
-        kept = cache.get(picture.figure, picture.opts, picture.token or "")
+    for picture in planned:
+        kept = cache.get(picture.figure, picture.opts, picture.token)
         if kept is None:
             todo.append(picture)
         else:
@@ -176,11 +177,11 @@ async def _draw(records: list[ChartRecord], chromium: Path, bundle: Path, out: P
                                    proxy_server=NO_PROXY, timeout=RENDER_TIMEOUT) as session:
             for picture in todo:
                 data = await session.calc_fig(picture.figure, opts=picture.opts)
-                if picture.token is not None:
+                if picture.token:
                     data = stable_ids(data.decode("utf-8"), picture.token).encode("utf-8")
-                cache.put(picture.figure, picture.opts, picture.token or "", data)
+                cache.put(picture.figure, picture.opts, picture.token, data)
                 _write(picture.path, data)
-    return [picture.path for picture in pictures(records, out)]
+    return [picture.path for picture in planned]
 
 
 def _write(path: Path, data: bytes) -> Path:
