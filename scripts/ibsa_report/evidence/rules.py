@@ -15,7 +15,7 @@ import pandas as pd
 from ibsa_report.evidence.loading import LINE, id_list
 from ibsa_report.evidence.package import DATA_DIR
 from ibsa_report.evidence.problems import Problem
-from ibsa_report.evidence.tally import forces_tally, offences_tally
+from ibsa_report.evidence.tally import forces_tallies, offences_tallies
 
 Tables = Mapping[str, pd.DataFrame]
 Rule = Callable[[Tables], list[Problem]]
@@ -34,8 +34,8 @@ def at(table: str, row: pd.Series, field: str, code: str, found: Any, expected: 
     return Problem(code, f"{DATA_DIR}/{table}.csv", int(row[LINE]), field, str(found), expected, note)
 
 
-def percent_half_up(part: int, whole: int) -> int:
-    """Return 100·part/whole rounded half up to a whole number, in exact integer arithmetic."""
+def percent_half_up(part: Any, whole: Any) -> Any:
+    """Return 100·part/whole rounded half up to a whole number, in exact integer arithmetic (numbers or Series)."""
     return (200 * part + whole) // (2 * whole)
 
 
@@ -50,87 +50,84 @@ def charged_not_above_recorded(t: Tables) -> list[Problem]:
     ]
 
 
-def rounded_percent(table: str, row: pd.Series, field: str, part: int, whole: int) -> list[Problem]:
-    """Check a published whole-number percentage against part/whole rounded half up."""
-    if whole == 0 or part > whole:
-        return []
-    share = percent_half_up(part, whole)
-    if share == row[field]:
-        return []
-    return [at(table, row, field, "rate-mismatch", row[field], f"{share} ({part} of {whole}, rounded)")]
+def rate_mismatches(table: str, rows: pd.DataFrame, field: str, part: pd.Series, whole: pd.Series) -> list[Problem]:
+    """Check each row's published whole-number percentage against part/whole rounded half up (rows where part <= whole > 0)."""
+    part, whole = part.astype("int64"), whole.astype("int64")
+    checked = (whole > 0) & (part <= whole)
+    share = percent_half_up(part, whole.where(checked, 1))
+    bad = checked & (share != rows[field])
+    return [at(table, r, field, "rate-mismatch", r[field], f"{s} ({p} of {w}, rounded)")
+            for (_, r), s, p, w in zip(rows[bad].iterrows(), share[bad], part[bad], whole[bad])]
 
 
 def published_rates_match(t: Tables) -> list[Problem]:
     """Each force's published rate must equal its counts' rate rounded half up."""
-    problems = []
-    for _, r in t["foi_force_counts"].iterrows():
-        problems += rounded_percent("foi_force_counts", r, "published_rate_percent",
-                                    int(r["charged_summonsed"]), int(r["recorded_offences"]))
-    return problems
+    counts = t["foi_force_counts"]
+    return rate_mismatches("foi_force_counts", counts, "published_rate_percent",
+                           counts["charged_summonsed"], counts["recorded_offences"])
 
 
 def outcome_shares_match(t: Tables) -> list[Problem]:
     """Each outcome's published share must equal its offences over the round's stated total, rounded."""
     totals = t["foi_rounds"].set_index("round_id")["stated_recorded_total"]
-    problems = []
-    for _, o in t["foi_outcome_totals"].iterrows():
-        problems += rounded_percent("foi_outcome_totals", o, "published_percent",
-                                    int(o["offences"]), int(totals[o["round_id"]]))
-    return problems
+    outcomes = t["foi_outcome_totals"]
+    return rate_mismatches("foi_outcome_totals", outcomes, "published_percent",
+                           outcomes["offences"], outcomes["round_id"].map(totals))
+
+
+def mismatches(rounds: pd.DataFrame, field: str, found: pd.Series, code: str, expected: str, note: str) -> list[Problem]:
+    """Report each round whose stated field differs from what its rows give (found, by round_id; a missing round is skipped)."""
+    found = rounds["round_id"].map(found)
+    bad = found.notna() & (found != rounds[field])
+    return [at("foi_rounds", rnd, field, code, int(n), expected.format(rnd[field]), note)
+            for (_, rnd), n in zip(rounds[bad].iterrows(), found[bad])]
 
 
 def round_totals(t: Tables) -> list[Problem]:
     """Force counts and outcome rows must add up to the totals each round's source states."""
-    counts, outcomes = t["foi_force_counts"], t["foi_outcome_totals"]
-    problems = []
-    for _, rnd in t["foi_rounds"].iterrows():
-        rid = rnd["round_id"]
-        offences = offences_tally(counts, rid)
-        outs = outcomes[outcomes["round_id"] == rid]
-        checks = [
-            ("stated_recorded_total", offences.recorded,
-             "the recorded offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
-            ("stated_charged_total", offences.charged,
-             "the charged/summonsed offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
-            ("stated_recorded_total", int(outs["offences"].sum()),
-             "the outcome rows in data/foi_outcome_totals.csv do not add up to the stated total"),
-        ]
-        type1 = outs[outs["outcome_id"] == "1"]
-        if len(type1):
-            checks.append(("stated_charged_total", int(type1["offences"].iloc[0]),
-                           "outcome type 1 in data/foi_outcome_totals.csv differs from the stated charged total"))
-        for field, found, note in checks:
-            if found != rnd[field]:
-                problems.append(at("foi_rounds", rnd, field, "total-mismatch", found,
-                                   f"{rnd[field]:,} as the source states", note))
-    return problems
+    rounds, outcomes = t["foi_rounds"], t["foi_outcome_totals"]
+    offences = offences_tallies(t["foi_force_counts"])
+    type1 = outcomes[outcomes["outcome_id"] == "1"].drop_duplicates("round_id").set_index("round_id")["offences"]
+    checks = [
+        ("stated_recorded_total", offences["recorded"].reindex(rounds["round_id"], fill_value=0),
+         "the recorded offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
+        ("stated_charged_total", offences["charged"].reindex(rounds["round_id"], fill_value=0),
+         "the charged/summonsed offences of the forces in data/foi_force_counts.csv do not add up to the stated total"),
+        ("stated_recorded_total", outcomes.groupby("round_id")["offences"].sum().reindex(rounds["round_id"], fill_value=0),
+         "the outcome rows in data/foi_outcome_totals.csv do not add up to the stated total"),
+        ("stated_charged_total", type1,
+         "outcome type 1 in data/foi_outcome_totals.csv differs from the stated charged total"),
+    ]
+    return [p for field, found, note in checks
+            for p in mismatches(rounds, field, found, "total-mismatch", "{:,} as the source states", note)]
+
+
+def without_match(rows: pd.DataFrame, others: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return the rows whose keys appear in no row of others (an anti-join)."""
+    return rows[~pd.MultiIndex.from_frame(rows[keys]).isin(pd.MultiIndex.from_frame(others[keys]))]
 
 
 def round_force_counts(t: Tables) -> list[Problem]:
     """Each round's forces asked, responded and included must match its stated numbers and its counts."""
-    responses, counts = t["foi_responses"], t["foi_force_counts"]
-    problems = []
-    for _, rnd in t["foi_rounds"].iterrows():
-        rid = rnd["round_id"]
-        resp = responses[responses["round_id"] == rid]
-        tally = forces_tally(responses, rid)
-        found = {
-            "forces_asked": (tally.asked, "forces listed in data/foi_responses.csv"),
-            "forces_responded": (tally.responded, "forces that provided data in data/foi_responses.csv"),
-            "forces_included": (tally.included, "forces included in data/foi_responses.csv"),
-        }
-        for field, (n, what) in found.items():
-            if n != rnd[field]:
-                problems.append(at("foi_rounds", rnd, field, "count-mismatch", n, f"{rnd[field]} as the source states",
-                                   f"the number of {what} differs from the stated number"))
-        with_counts = set(counts.loc[counts["round_id"] == rid, "force_id"])
-        for _, r in resp[resp["included"] & ~resp["force_id"].isin(with_counts)].iterrows():
-            problems.append(at("foi_responses", r, "included", "count-mismatch", "yes", "a row for this force in data/foi_force_counts.csv",
-                               "the force is included but has no counts"))
-        included = set(resp.loc[resp["included"], "force_id"])
-        for _, r in counts[(counts["round_id"] == rid) & ~counts["force_id"].isin(included)].iterrows():
-            problems.append(at("foi_force_counts", r, "force_id", "count-mismatch", r["force_id"],
-                               "a force marked included in data/foi_responses.csv", "the force has counts but is not included"))
+    rounds, responses, counts = t["foi_rounds"], t["foi_responses"], t["foi_force_counts"]
+    tallies = forces_tallies(responses).reindex(rounds["round_id"], fill_value=0)
+    found = {
+        "forces_asked": (tallies["asked"], "forces listed in data/foi_responses.csv"),
+        "forces_responded": (tallies["responded"], "forces that provided data in data/foi_responses.csv"),
+        "forces_included": (tallies["included"], "forces included in data/foi_responses.csv"),
+    }
+    problems = [p for field, (n, what) in found.items()
+                for p in mismatches(rounds, field, n, "count-mismatch", "{} as the source states",
+                                    f"the number of {what} differs from the stated number")]
+    keys = ["round_id", "force_id"]
+    known = responses["round_id"].isin(rounds["round_id"])
+    included = responses[known & responses["included"]]
+    for _, r in without_match(included, counts, keys).iterrows():
+        problems.append(at("foi_responses", r, "included", "count-mismatch", "yes", "a row for this force in data/foi_force_counts.csv",
+                           "the force is included but has no counts"))
+    for _, r in without_match(counts[counts["round_id"].isin(rounds["round_id"])], included, keys).iterrows():
+        problems.append(at("foi_force_counts", r, "force_id", "count-mismatch", r["force_id"],
+                           "a force marked included in data/foi_responses.csv", "the force has counts but is not included"))
     return problems
 
 
@@ -145,18 +142,18 @@ def included_only_with_data(t: Tables) -> list[Problem]:
 def group_sums(t: Tables) -> list[Problem]:
     """Interview subgroups must add up to their parent group, and recruitment routes to their group."""
     groups, recruitment = t["interview_groups"], t["interview_recruitment"]
+    sums = [
+        (groups.groupby("parent_group_id")["participants"].sum(), "the sum of its subgroups",
+         "the group's size differs from the sum of its subgroups"),
+        (recruitment.groupby("group_id")["participants"].sum(), "the sum of its routes in data/interview_recruitment.csv",
+         "the group's size differs from the sum of its recruitment routes"),
+    ]
     problems = []
-    for _, g in groups.iterrows():
-        children = groups[groups["parent_group_id"] == g["group_id"]]
-        if len(children) and children["participants"].sum() != g["participants"]:
-            problems.append(at("interview_groups", g, "participants", "count-mismatch", g["participants"],
-                               f"{children['participants'].sum()}, the sum of its subgroups",
-                               "the group's size differs from the sum of its subgroups"))
-        routes = recruitment[recruitment["group_id"] == g["group_id"]]
-        if len(routes) and routes["participants"].sum() != g["participants"]:
-            problems.append(at("interview_groups", g, "participants", "count-mismatch", g["participants"],
-                               f"{routes['participants'].sum()}, the sum of its routes in data/interview_recruitment.csv",
-                               "the group's size differs from the sum of its recruitment routes"))
+    for by_group, what, note in sums:
+        found = groups["group_id"].map(by_group)
+        bad = found.notna() & (found != groups["participants"])
+        problems += [at("interview_groups", g, "participants", "count-mismatch", g["participants"], f"{int(n)}, {what}", note)
+                     for (_, g), n in zip(groups[bad].iterrows(), found[bad])]
     return problems
 
 

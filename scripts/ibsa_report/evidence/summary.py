@@ -6,22 +6,23 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ibsa_report.evidence.tally import forces_tally, offences_tally
+from ibsa_report.evidence.tally import forces_tallies, offences_tallies
 
 
 def summary_lines(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """Describe, one line each, the stated totals that the validated tables reproduce."""
     lines = [f"{len(tables)} tables valid against data/datapackage.json"]
     counts, responses = tables["foi_force_counts"], tables["foi_responses"]
-    outcomes = tables["foi_outcome_totals"]
-    for _, rnd in tables["foi_rounds"].iterrows():
-        rid = rnd["round_id"]
-        forces, offences = forces_tally(responses, rid), offences_tally(counts, rid)
+    rids = tables["foi_rounds"]["round_id"]
+    forces = forces_tallies(responses).reindex(rids, fill_value=0)
+    offences = offences_tallies(counts).reindex(rids, fill_value=0)
+    outcome_sums = tables["foi_outcome_totals"].groupby("round_id")["offences"].sum().reindex(rids, fill_value=0)
+    for rid in rids:
+        f, o = forces.loc[rid], offences.loc[rid]
         lines.append(
-            f"{rid}: {forces.asked} forces asked, {forces.responded} responded, "
-            f"{forces.included} included; {offences.charged:,} charged or summonsed "
-            f"of {offences.recorded:,} recorded; outcome rows sum to "
-            f"{int(outcomes.loc[outcomes['round_id'] == rid, 'offences'].sum()):,}"
+            f"{rid}: {f['asked']} forces asked, {f['responded']} responded, "
+            f"{f['included']} included; {o['charged']:,} charged or summonsed "
+            f"of {o['recorded']:,} recorded; outcome rows sum to {int(outcome_sums[rid]):,}"
         )
     groups = tables["interview_groups"]
     top = groups[groups["parent_group_id"].isna()]
