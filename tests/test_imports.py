@@ -54,3 +54,21 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, pla
     assert f"{CONTRACTS[contract]} BROKEN" in result.stdout
     broken = [name for name in CONTRACTS.values() if f"{name} BROKEN" in result.stdout]
     assert broken == [CONTRACTS[contract]]
+
+
+PAGE_IMPORTS = ("ibsa_report.evidence.frames", "ibsa_report.analysis.figures", "ibsa_report.analysis.overdispersion",
+                "ibsa_report.report.charts", "ibsa_report.report.tables", "ibsa_report.report.quotes",
+                "ibsa_report.report.force_page", "ibsa_report.report.recommendation_text", "ibsa_report.report.support",
+                "ibsa_report.report.about", "ibsa_report.report.data_dictionary", "ibsa_report.report.interview_facts")
+
+
+def test_what_the_pages_import_leaves_scipy_stats_until_a_statistic_needs_it() -> None:
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in PAGE_IMPORTS)
+            + "print('scipy.stats' in sys.modules)\n"
+            "from ibsa_report.analysis import stats\nstats.binomial_limit(0.1, 100, 0.975)\n"
+            "print('scipy.stats' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.splitlines()
+    assert before == "False", "a page's imports load scipy.stats (0.5 s) before any statistic needs it"
+    assert after == "True"  # a funnel limit does need it

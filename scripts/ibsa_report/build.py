@@ -19,7 +19,8 @@ from quarto_lite.project import read_config
 from quarto_lite.source_files import os_error_line
 from quarto_lite.quarto_engine import quarto_path, render_with_quarto
 from ibsa_report.evidence.mentions import mentions
-from ibsa_report.evidence.validate import InvalidData, require_valid
+from ibsa_report.evidence.valid_cache import valid_tables
+from ibsa_report.evidence.validate import InvalidData
 from ibsa_report.release.archives import archive_sources, check_archives
 from ibsa_report.release.citation import read_version
 from ibsa_report.release.manifest import ArchiveAltered
@@ -29,8 +30,7 @@ from ibsa_report.settings import address_line
 from ibsa_report import site_stamp
 from ibsa_report.site_checks import check_charts
 from ibsa_report.page_inputs import page_cache
-from ibsa_report.site.picture_cache import FRESH
-from ibsa_report.sources import DOWNLOADS_DIR, SITE
+from ibsa_report.sources import DOWNLOADS_DIR, FRESH, SITE
 from ibsa_report.staging import BuildBusy, downloads_for, environment, project_lock, recover_leftovers, staging_area, swap_into_place
 
 
@@ -80,7 +80,7 @@ def build_locked(root: Path, engine: str = "auto", progress: Progress | None = N
     if not fresh and (done := already_built(root, engine, require_pictures)) is not None:
         return done
     try:
-        require_valid(root, "the site was not built")
+        valid_tables(root, "the site was not built", fresh=fresh)  # the pages read the tables it keeps
     except InvalidData as exc:
         raise BuildError(str(exc)) from exc
     try:

@@ -193,11 +193,29 @@ def publish(project: Path, branch: str) -> None:
     click.echo(f"published _site/ to {branch} as {commit[:12]}")
 
 
+def sizes(text: str) -> list[int]:
+    """Parse a comma-separated list of whole numbers of rounds (empty: none)."""
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a comma-separated list of whole numbers") from None
+    if any(v < 1 for v in values):
+        raise click.BadParameter("each number of rounds is at least 1")
+    return values
+
+
 @cli.command()
 @click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
               help="auto: Quarto if it is on the PATH, else the built-in engine.")
+@click.option("--scale", is_flag=True, help="Time validation and the build on synthetic copies with more FOI rounds and chapters instead.")
+@click.option("--rounds", "validate_rounds", default="1,10,100,1000", show_default=True, metavar="N,N,...",
+              help="With --scale: the copies validated, in times the FOI rounds.")
+@click.option("--build-rounds", default="1,10", show_default=True, metavar="N,N,...",
+              help="With --scale: the copies built, in times the FOI rounds ('' builds none).")
+@click.option("--chapters", type=click.IntRange(1), default=10, show_default=True,
+              help="With --scale: also build a copy with this many times the chapters (1: none).")
 @click.pass_obj
-def bench(project: Path, engine: str) -> None:
+def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_rounds: str, chapters: int) -> None:
     """Build the site as shipped and with plotly's defaults; compare build time and bytes in Chromium.
 
     Prints a table and exits 1, naming each one, if the shipped site misses a budget: first visit to
@@ -205,10 +223,27 @@ def bench(project: Path, engine: str) -> None:
     baseline, a chart interactive within 500 ms of the first pointer event, build at most 60 s. Needs
     Playwright and Chromium (see `.ci/run`).
 
+    With --scale, times validation (reading data/ and the cross-table rules apart) on synthetic copies
+    with 1, 10, 100 and 1,000 times the FOI rounds, and the build on copies with 1 and 10 times the
+    rounds and 10 times the chapters, each from an empty cache; prints time against size and the growth
+    (time ratio over size ratio), and exits 1 if validation at 1,000 rounds takes over 3 s or the rules
+    take longer than the read.
+
     Example:
 
         ibsa-report bench --engine builtin
+        ibsa-report bench --scale --build-rounds 1
     """
+    if scale:
+        from ibsa_report.dev.scale_bench import run_scale, scale_failures, scale_lines
+
+        try:
+            steps = run_scale(project, engine, log=lambda line: click.echo(line, err=True),
+                              validate_rounds=sizes(validate_rounds), build_rounds=sizes(build_rounds), chapters=chapters)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
+        _report(scale_lines(steps), scale_failures(steps), "over budget", "budget(s) not met", "all budgets met")
+        return
     from ibsa_report.dev.bench import budget_failures, report_lines, run_bench
     from ibsa_report.dev.browser import missing_browser
 

@@ -18,11 +18,11 @@ import ibsa_report
 import quarto_lite
 from quarto_lite.page_cache import PageCache, digest, tree_digest
 from quarto_lite.project import ProjectConfig
-from ibsa_report.sources import CACHE_DIR, DOWNLOADS_DIR, cache_dir
+from ibsa_report.sources import CACHE_DIR, DOWNLOADS_DIR, FRESH, cache_dir
 
 FOLDERS = ("data", "assets")  # read by the pages (besides the package's code)
 SETTINGS = ("SITE_URL",)  # environment variables a page may read, besides IBSA_* ones
-NOT_SETTINGS = (DOWNLOADS_DIR, CACHE_DIR, "IBSA_FRESH")  # where things go or how, not what a page shows
+NOT_SETTINGS = (DOWNLOADS_DIR, CACHE_DIR, FRESH)  # where things go or how, not what a page shows
 
 
 def page_cache(config: ProjectConfig, *, fresh: bool = False) -> PageCache:

@@ -10,6 +10,7 @@ SITE = "_site"  # the built site, as _quarto.yml's project.output-dir names it (
 DOWNLOADS_SOURCE = "_downloads"  # the charts' CSVs when a chapter runs outside a build (in Jupyter, say)
 DOWNLOADS_DIR = "IBSA_DOWNLOADS_DIR"  # environment: where a build's charts write their CSVs instead
 CACHE_DIR = "IBSA_CACHE_DIR"  # environment: the build caches' folder instead of <project>/.cache
+FRESH = "IBSA_FRESH"  # environment: "1" while a build reads no cache (ibsa-report build --fresh)
 CACHE_SOURCE = ".cache"  # the build caches: pages/, pictures/ (not in git, not copied)
 LOCK = ".build.lock"  # held while a build runs (ibsa_report.staging)
 # What a copy of the project's sources leaves out: builds, environments, caches and the tests.

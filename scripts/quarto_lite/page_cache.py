@@ -55,6 +55,19 @@ def tree_digest(paths: list[Path], base: Path) -> str:
     return digest(*parts)
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write data to path whole or not at all (a temporary file in the same folder, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class PageCache:
     """The cache in a folder (None: one that keeps nothing); fresh: read nothing, but keep what is rendered."""
 
@@ -82,19 +95,10 @@ class PageCache:
         """Keep a rendered page under key (written whole or not at all)."""
         if self.folder is None:
             return
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         body = {"key": key, "html": page.html, "headings": page.headings,
                 "files": {folder: {name: base64.b64encode(data).decode("ascii") for name, data in files.items()}
                           for folder, files in page.files.items()}}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(body, out)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_whole(self._path(key), json.dumps(body).encode("utf-8"))
 
     def _read(self, key: str) -> CachedPage | None:
         if self.folder is None or self.fresh:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import chi2
 
 from ibsa_report.analysis import stats
 
@@ -107,6 +106,8 @@ def chi2_p_value(statistic: float, df: int) -> float:
     """Return P(χ²_df ≥ statistic), the test's p-value."""
     if df < 1:
         raise ValueError(f"df must be at least 1, got {df}")
+    from scipy.stats import chi2  # here, not at the top: importing scipy.stats costs half a second
+
     return float(chi2.sf(statistic, df))
 
 

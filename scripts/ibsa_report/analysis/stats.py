@@ -29,7 +29,6 @@ from statistics import NormalDist
 from typing import Literal
 
 import pandas as pd
-from scipy.stats import binom
 
 Position = Literal["above", "below", "inside"]
 
@@ -130,6 +129,8 @@ def binomial_limit(p0: float, n: int, prob: float) -> float:
         raise ValueError(f"prob must lie strictly between 0 and 1, got {prob}")
     if p0 in (0.0, 1.0):
         return float(p0)
+
+    from scipy.stats import binom  # here, not at the top: importing scipy.stats costs half a second
 
     # Smallest r with F(r) >= prob; ppf can be off by one in floating point.
     r = int(binom.ppf(prob, n, p0))

@@ -93,9 +93,9 @@ def run_bench(project: Path, engine: str, log: Callable[[str], None] = print) ->
     return results
 
 
-def timed_build(project: Path, engine: str, mode: str) -> float:
-    """Run `ibsa-report build` on the project with the chart mode set; return its wall time in seconds."""
-    env = {**os.environ, CHARTS_MODE: mode}
+def timed_build(project: Path, engine: str, mode: str = "site", extra_env: dict[str, str] | None = None) -> float:
+    """Run `ibsa-report build` on the project with the chart mode (and extra_env) set; return its wall time in seconds."""
+    env = {**os.environ, CHARTS_MODE: mode, **(extra_env or {})}
     command = [sys.executable, "-m", "ibsa_report.cli", "--project", str(project), "build", "--engine", engine]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)

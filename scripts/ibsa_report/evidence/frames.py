@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from quarto_lite.project import find_root
-from ibsa_report.evidence.validate import require_valid
+from ibsa_report.evidence.valid_cache import valid_tables
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ class Evidence:
 
 
 def load(start: Path | None = None) -> Evidence:
-    """Validate data/ of the project at or above start and return its tables; raise if invalid."""
+    """Return the validated tables of data/ in the project at or above start (validated once per content); raise if invalid."""
     root = find_root(start)
-    return Evidence(root, require_valid(root, "the chapters cannot run").tables)
+    return Evidence(root, valid_tables(root, "the chapters cannot run"))
 
 
 def row(ev: Evidence, table: str, column: str, key: str) -> pd.Series:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -53,10 +54,25 @@ def require_valid(project: Path, stopped: str) -> Validation:
 
 def validate_project(project: Path) -> Validation:
     """Validate data/ in a project directory and return every problem found."""
+    read = read_tables(project)
+    return Validation(sort_problems(read.problems + cross_table_problems(read)), read.tables)
+
+
+@dataclass
+class ReadTables:
+    """data/ as read and checked table by table: its problems so far, its clean tables, its descriptor (None if unreadable)."""
+
+    problems: list[Problem]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    descriptor: dict[str, Any] | None = None
+
+
+def read_tables(project: Path) -> ReadTables:
+    """Read data/ with frictionless and check each table: the descriptor, the files, the cells and the Table Schemas."""
     try:
         descriptor, lines = load_descriptor(project)
     except DescriptorError as exc:
-        return Validation([exc.problem])
+        return ReadTables([exc.problem])
 
     specs, problems = resource_specs(project, descriptor, lines)
     problems += missing_resources(descriptor, lines)
@@ -77,11 +93,15 @@ def validate_project(project: Path) -> Validation:
     problems += [p for p in schema_problems(descriptor, project / DATA_DIR, raw) if (p.path, p.row, p.field) not in flagged]
     failed_paths = {p.path for p in problems}
     failed = {name for name, t in raw.items() if t.spec.rel_path in failed_paths}
-    tables = {name: to_frame(t) for name, t in raw.items() if name not in failed}
+    return ReadTables(problems, {name: to_frame(t) for name, t in raw.items() if name not in failed}, descriptor)
 
+
+def cross_table_problems(read: ReadTables) -> list[Problem]:
+    """Run each cross-table rule whose tables were read clean, and check the descriptor's source ids."""
+    problems = []
     for needs, rule in RULES:
-        if all(n in tables for n in needs):
-            problems += rule(tables)
-    if "sources" in tables:
-        problems += descriptor_source_ids(descriptor, tables["sources"])
-    return Validation(sort_problems(problems), tables)
+        if all(n in read.tables for n in needs):
+            problems += rule(read.tables)
+    if read.descriptor is not None and "sources" in read.tables:
+        problems += descriptor_source_ids(read.descriptor, read.tables["sources"])
+    return problems

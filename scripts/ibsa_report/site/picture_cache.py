@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from quarto_lite.page_cache import digest
-from ibsa_report.sources import cache_dir
-
-FRESH = "IBSA_FRESH"  # environment: "1" while a build reads no cache
+from quarto_lite.page_cache import digest, write_whole
+from ibsa_report.sources import FRESH, cache_dir
 
 
 class PictureCache:
@@ -46,15 +43,7 @@ class PictureCache:
         """Keep a picture just drawn."""
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, self.folder / self.key(figure, opts, token))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_whole(self.folder / self.key(figure, opts, token), data)
 
 
 def picture_cache(root: Path, chromium: Path, bundle: Path) -> PictureCache:
