@@ -207,15 +207,15 @@ def sizes(text: str) -> list[int]:
 @cli.command()
 @click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
               help="auto: Quarto if it is on the PATH, else the built-in engine.")
-@click.option("--scale", is_flag=True, help="Time validation and the build on synthetic copies with more FOI rounds and chapters instead.")
+@click.option("--scale", is_flag=True, help="Time validation and the build on synthetic copies with more FOI rounds and forces instead.")
 @click.option("--rounds", "validate_rounds", default="1,10,100,1000", show_default=True, metavar="N,N,...",
               help="With --scale: the copies validated, in times the FOI rounds.")
 @click.option("--build-rounds", default="1,10", show_default=True, metavar="N,N,...",
               help="With --scale: the copies built, in times the FOI rounds ('' builds none).")
-@click.option("--chapters", type=click.IntRange(1), default=10, show_default=True,
-              help="With --scale: also build a copy with this many times the chapters (1: none).")
+@click.option("--forces", type=click.IntRange(1), default=10, show_default=True,
+              help="With --scale: also build a copy with this many times the forces, and so their pages (1: none).")
 @click.pass_obj
-def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_rounds: str, chapters: int) -> None:
+def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_rounds: str, forces: int) -> None:
     """Build the site as shipped and with plotly's defaults; compare build time and bytes in Chromium.
 
     Prints a table and exits 1, naming each one, if the shipped site misses a budget: first visit to
@@ -225,7 +225,7 @@ def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_r
 
     With --scale, times validation (reading data/ and the cross-table rules apart) on synthetic copies
     with 1, 10, 100 and 1,000 times the FOI rounds, and the build on copies with 1 and 10 times the
-    rounds and 10 times the chapters, each from an empty cache; prints time against size and the growth
+    rounds and 10 times the forces (a page each), each from an empty cache; prints time against size and the growth
     (time ratio over size ratio), and exits 1 if validation at 1,000 rounds takes over 3 s or the rules
     take longer than the read.
 
@@ -239,7 +239,7 @@ def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_r
 
         try:
             steps = run_scale(project, engine, log=lambda line: click.echo(line, err=True),
-                              validate_rounds=sizes(validate_rounds), build_rounds=sizes(build_rounds), chapters=chapters)
+                              validate_rounds=sizes(validate_rounds), build_rounds=sizes(build_rounds), forces=forces)
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from exc
         _report(scale_lines(steps), scale_failures(steps), "over budget", "budget(s) not met", "all budgets met")

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from ibsa_report.cli import cli
 from ibsa_report.dev.scale import scaled_copy
 from ibsa_report.dev.scale_bench import Step, growth, scale_failures, scale_lines
-from quarto_lite.project import read_config
+from ibsa_report.evidence.validate import validate_project
 
 from conftest import ROOT
 
@@ -37,18 +37,19 @@ def test_each_missed_budget_is_named() -> None:
     ]
 
 
-def test_a_copy_with_more_chapters_has_them_as_pages(tmp_path: Path) -> None:
-    base = {page.source for page in read_config(ROOT).rendered_pages()}
-    copy = scaled_copy(ROOT, tmp_path / "copy", chapters=3)
-    pages = {page.source for page in read_config(copy).rendered_pages()}
-    chapters = {p for p in base if p.startswith("chapters/")}
-    assert len(chapters) >= 1
-    assert pages - base == {p.replace(".qmd", f"-copy-{k}.qmd") for p in chapters for k in (2, 3)}
+def test_a_copy_with_more_forces_is_valid_and_states_totals_to_match(tmp_path: Path) -> None:
+    base = validate_project(ROOT).tables
+    copy = validate_project(scaled_copy(ROOT, tmp_path / "copy", rounds=2, forces=3))
+    assert copy.ok, [p.message for p in copy.problems]
+    assert len(copy.tables["forces"]) == 3 * len(base["forces"])
+    assert len(copy.tables["foi_force_counts"]) == 2 * 3 * len(base["foi_force_counts"])
+    assert copy.tables["foi_rounds"]["stated_recorded_total"].tolist() == 2 * [3 * base["foi_rounds"]["stated_recorded_total"].iloc[0]]
+    assert copy.tables["foi_outcome_totals"]["published_percent"].tolist() == 2 * base["foi_outcome_totals"]["published_percent"].tolist()
 
 
 def test_the_scale_bench_validates_and_builds_small_copies() -> None:
     result = CliRunner().invoke(cli, ["--project", str(ROOT), "bench", "--scale", "--rounds", "1,3",
-                                      "--build-rounds", "1", "--chapters", "1", "--engine", "builtin"])
+                                      "--build-rounds", "1", "--forces", "1", "--engine", "builtin"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     one, three, build = (next(line for line in lines if line.startswith(start))

@@ -183,8 +183,12 @@ def report_lines(results: dict[str, SiteResult]) -> list[str]:
              for first, second in shipped.second]
     rows += [(f"interactive  {page} (first chart, from the first pointer event)", f"{ms:.0f} ms", "-", "-")
              for page, ms in shipped.interactive_ms.items()]
-    header = ("", "shipped", "baseline", "baseline/shipped")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    return text_table(("", "shipped", "baseline", "baseline/shipped"), rows)
+
+
+def text_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """Return a plain-text table's lines: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return ["  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
             for cells in [header, *rows]]
 

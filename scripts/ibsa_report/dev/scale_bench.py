@@ -1,9 +1,9 @@
-"""How validation and the build grow with the data: synthetic copies with more FOI rounds and more chapters.
+"""How validation and the build grow with the data: synthetic copies with more FOI rounds and more forces.
 
 Validation is timed in this process on copies with 1, 10, 100 and 1,000 times the FOI rounds (see
 ibsa_report.dev.scale), split into reading data/ with frictionless and the cross-table rules; the build
-is timed with `ibsa-report build` on copies with more rounds and with more chapters, each from an empty
-cache. Each step's growth is its time ratio over its size ratio: 1 is linear, above 1 faster than linear.
+is timed with `ibsa-report build` on copies with more rounds and with more forces (each force has a page,
+so 10 times the forces is about 10 times the pages), each from an empty cache. Each step's growth is its time ratio over its size ratio: 1 is linear, above 1 faster than linear.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quarto_lite.project import read_config
-from ibsa_report.dev.bench import timed_build
+from ibsa_report.dev.bench import text_table, timed_build
 from ibsa_report.dev.scale import scaled_copy
 from ibsa_report.evidence.validate import cross_table_problems, read_tables
 from ibsa_report.sources import CACHE_DIR, CACHE_SOURCE
 
 VALIDATE_ROUNDS = (1, 10, 100, 1000)
 BUILD_ROUNDS = (1, 10)
-CHAPTERS = 10
+FORCES = 10
 VALIDATE_BUDGET_SECONDS = 3.0  # at the largest size that the budget names
 BUDGET_ROUNDS = 1000
 RUNS = 3  # validation runs per size; the median is kept
@@ -64,7 +64,7 @@ def time_validation(project: Path) -> tuple[float, float, int]:
 
 def run_scale(project: Path, engine: str, log: Callable[[str], None] = print, *,
               validate_rounds: Sequence[int] = VALIDATE_ROUNDS, build_rounds: Sequence[int] = BUILD_ROUNDS,
-              chapters: int = CHAPTERS) -> list[Step]:
+              forces: int = FORCES) -> list[Step]:
     """Validate and build the synthetic copies; return each timed size, validations first."""
     steps = []
     with tempfile.TemporaryDirectory(prefix="ibsa-scale-") as scratch:
@@ -73,10 +73,10 @@ def run_scale(project: Path, engine: str, log: Callable[[str], None] = print, *,
             log(f"validating {plural(rounds, 'round')} ...")
             read, rules, rows = time_validation(copy)
             steps.append(Step("validate", plural(rounds, "round"), rows, "rows", read + rules, read, rules))
-        builds = [(rounds, 1) for rounds in build_rounds] + ([(1, chapters)] if chapters > 1 else [])
+        builds = [(rounds, 1) for rounds in build_rounds] + ([(1, forces)] if forces > 1 else [])
         for rounds, factor in builds:
-            label = plural(rounds, "round") if factor == 1 else f"{factor}x the chapters"
-            copy = scaled_copy(project, Path(scratch) / f"build-{rounds}-{factor}", rounds=rounds, chapters=factor)
+            label = plural(rounds, "round") if factor == 1 else f"{factor}x the forces"
+            copy = scaled_copy(project, Path(scratch) / f"build-{rounds}-{factor}", rounds=rounds, forces=factor)
             log(f"building {label} ...")
             seconds = timed_build(copy, engine, extra_env={CACHE_DIR: str(copy / CACHE_SOURCE)})
             steps.append(Step("build", label, len(read_config(copy).rendered_pages()), "pages", seconds))
@@ -105,11 +105,8 @@ def scale_lines(steps: list[Step]) -> list[str]:
         split = f" (read {step.read:.2f} + rules {step.rules:.2f})" if step.read is not None else ""
         rows.append((f"{step.what}  {step.label}", f"{step.size:,} {step.unit}", f"{step.seconds:.2f} s{split}",
                      per_unit(step), growth(steps, i)))
-    header = ("", "size", "time", "per unit", "growth")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-    lines = ["  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
-             for cells in [header, *rows]]
-    return lines + ["growth: the time ratio over the size ratio against the size above (1.00 is linear)"]
+    note = "growth: the time ratio over the size ratio against the size above (1.00 is linear)"
+    return [*text_table(("", "size", "time", "per unit", "growth"), rows), note]
 
 
 def scale_failures(steps: list[Step]) -> list[str]:
