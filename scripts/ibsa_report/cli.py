@@ -232,7 +232,7 @@ def bench(project: Path, engine: str, scale: bool, validate_rounds: str, build_r
     Example:
 
         ibsa-report bench --engine builtin
-        ibsa-report bench --scale --build-rounds 1
+        ibsa-report bench --scale --build-rounds 1 --forces 1
     """
     if scale:
         from ibsa_report.dev.scale_bench import run_scale, scale_failures, scale_lines

@@ -20,10 +20,11 @@ def validation(label: str, rows: int, read: float, rules: float) -> Step:
 
 def test_growth_is_the_time_ratio_over_the_size_ratio_within_one_kind() -> None:
     steps = [validation("1 round", 100, 0.9, 0.1), validation("10 rounds", 1000, 9.0, 1.0),
-             validation("100 rounds", 10000, 900.0, 100.0), Step("build", "1 round", 50, "pages", 60.0)]
-    assert [growth(steps, i) for i in range(4)] == ["", "1.00", "10.00", ""]
+             validation("100 rounds", 10000, 900.0, 100.0), Step("build", "1 round", 50, "pages", 60.0),
+             Step("build", "10 rounds", 50, "pages", 300.0, rounds=10), Step("build", "10x the forces", 500, "pages", 1200.0)]
+    assert [growth(steps, i) for i in range(6)] == ["", "1.00 by rows", "10.00 by rows", "", "0.50 by rounds", "2.00 by pages"]
     lines = scale_lines(steps)
-    assert "(read 0.90 + rules 0.10)" in lines[1] and lines[2].endswith("1.00") and lines[3].endswith("10.00")
+    assert "(read 0.90 + rules 0.10)" in lines[1] and lines[2].endswith("1.00 by rows") and lines[3].endswith("10.00 by rows")
     assert "1.20 s per page" in lines[4] and "10.000 s per 1,000 rows" in lines[1]  # 1 s over 100 rows
 
 

@@ -40,6 +40,7 @@ class Step:
     seconds: float
     read: float | None = None
     rules: float | None = None
+    rounds: int = 1
 
 
 def plural(n: int, word: str) -> str:
@@ -79,16 +80,23 @@ def run_scale(project: Path, engine: str, log: Callable[[str], None] = print, *,
             copy = scaled_copy(project, Path(scratch) / f"build-{rounds}-{factor}", rounds=rounds, forces=factor)
             log(f"building {label} ...")
             seconds = timed_build(copy, engine, extra_env={CACHE_DIR: str(copy / CACHE_SOURCE)})
-            steps.append(Step("build", label, len(read_config(copy).rendered_pages()), "pages", seconds))
+            steps.append(Step("build", label, len(read_config(copy).rendered_pages()), "pages", seconds, rounds=rounds))
     return steps
 
 
 def growth(steps: list[Step], i: int) -> str:
-    """Return step i's time ratio over its size ratio against the step before it of the same kind ('' for the first)."""
-    if i == 0 or steps[i - 1].what != steps[i].what or steps[i - 1].seconds <= 0:
+    """Return step i's time ratio over its size ratio, and the size it is taken by ('' for a first step).
+
+    A validation is compared with the validation before it, by rows; a build with the first build, by
+    rounds when the rounds differ (each force page has a section per round), else by pages.
+    """
+    step = steps[i]
+    same = [s for s in steps[:i] if s.what == step.what]
+    if not same:
         return ""
-    before, now = steps[i - 1], steps[i]
-    return f"{(now.seconds / before.seconds) / (now.size / before.size):.2f}"
+    ref = same[-1] if step.what == "validate" else same[0]
+    by, size = ("rounds", step.rounds / ref.rounds) if step.rounds != ref.rounds and step.what == "build" else (step.unit, step.size / ref.size)
+    return f"{(step.seconds / ref.seconds) / size:.2f} by {by}"
 
 
 def per_unit(step: Step) -> str:
@@ -105,7 +113,8 @@ def scale_lines(steps: list[Step]) -> list[str]:
         split = f" (read {step.read:.2f} + rules {step.rules:.2f})" if step.read is not None else ""
         rows.append((f"{step.what}  {step.label}", f"{step.size:,} {step.unit}", f"{step.seconds:.2f} s{split}",
                      per_unit(step), growth(steps, i)))
-    note = "growth: the time ratio over the size ratio against the size above (1.00 is linear)"
+    note = ("growth: the time ratio over the size ratio (1.00 is linear), against the validation above, "
+            "or against the first build")
     return [*text_table(("", "size", "time", "per unit", "growth"), rows), note]
 
 
