@@ -20,13 +20,13 @@ from ibsa_report.evidence.package import DATA_DIR
 from ibsa_report.sources import copy_sources
 
 ROUND_TABLES = ("foi_rounds", "foi_responses", "foi_force_counts", "foi_outcome_totals")
-FORCE_TABLES = ("forces", "foi_responses", "foi_force_counts")
+FORCE_ROWS = ("foi_responses", "foi_force_counts")  # the FOI tables with a row per force (besides forces.csv)
 ROUND_STATED = ("forces_asked", "forces_responded", "forces_included", "stated_recorded_total", "stated_charged_total")
 
 
-def copy_id(round_id: str, k: int) -> str:
-    """Return the id of the k-th synthetic copy of a round (k >= 2; copy 1 is the round itself)."""
-    return f"{round_id}-copy-{k}"
+def copy_id(original: str, k: int) -> str:
+    """Return the id of the k-th synthetic copy of a round or a force (k >= 2; copy 1 is the original)."""
+    return f"{original}-copy-{k}"
 
 
 def rewrite(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> None:
@@ -68,7 +68,7 @@ def with_rounds(project: Path, rounds: int) -> None:
 def with_forces(project: Path, factor: int) -> None:
     """Rewrite a project's tables in place so that it has `factor` times its forces (and so its force pages)."""
     rewrite(table(project, "forces"), lambda rows: repeated(rows, "force_id", factor, name="copy", short_name="copy"))
-    for name in FORCE_TABLES[1:]:
+    for name in FORCE_ROWS:
         rewrite(table(project, name), lambda rows: repeated(rows, "force_id", factor))
     rewrite(table(project, "foi_rounds"), lambda rows: multiplied(rows, ROUND_STATED, factor))
     rewrite(table(project, "foi_outcome_totals"), lambda rows: multiplied(rows, ("offences",), factor))

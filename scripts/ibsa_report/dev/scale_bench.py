@@ -3,7 +3,8 @@
 Validation is timed in this process on copies with 1, 10, 100 and 1,000 times the FOI rounds (see
 ibsa_report.dev.scale), split into reading data/ with frictionless and the cross-table rules; the build
 is timed with `ibsa-report build` on copies with more rounds and with more forces (each force has a page,
-so 10 times the forces is about 10 times the pages), each from an empty cache. Each step's growth is its time ratio over its size ratio: 1 is linear, above 1 faster than linear.
+so 10 times the forces is about 10 times the pages), each from an empty cache. Each step's growth is its
+time ratio over its size ratio: 1 is linear, above 1 faster than linear.
 """
 
 from __future__ import annotations
@@ -95,7 +96,10 @@ def growth(steps: list[Step], i: int) -> str:
     if not same:
         return ""
     ref = same[-1] if step.what == "validate" else same[0]
-    by, size = ("rounds", step.rounds / ref.rounds) if step.rounds != ref.rounds and step.what == "build" else (step.unit, step.size / ref.size)
+    if step.what == "build" and step.rounds != ref.rounds:
+        by, size = "rounds", step.rounds / ref.rounds
+    else:
+        by, size = step.unit, step.size / ref.size
     return f"{(step.seconds / ref.seconds) / size:.2f} by {by}"
 
 
